@@ -1,0 +1,1 @@
+"""Career Services CRM: FastAPI on PostgreSQL with row level security."""
