@@ -1,0 +1,1 @@
+"""Reusable Pulumi components, one concern each, composed by stacks/."""

@@ -1,0 +1,1 @@
+"""Cloudflare edge: zone TLS settings, DNS, WAF managed/custom rules and rate limiting."""

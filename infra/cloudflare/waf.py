@@ -1,0 +1,81 @@
+"""WAF rules for the zone, built from the plan's limits: managed rulesets, custom rules and
+rate limiting rules, each as the rule dicts `cloudflare.Ruleset` takes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from infra.cloudflare.plans import PATH_FIELD, REQUIRED_CHARACTERISTICS, PlanLimits
+
+RateLimitAction = Literal["block", "managed_challenge", "js_challenge", "log"]
+
+# Methods the CRM API serves; anything else to the API host is blocked at the edge.
+API_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
+
+# Paths scanners probe on every site; the CRM serves none of them.
+EXPLOIT_PATHS = ("/.env", "/.git/", "/wp-admin", "/wp-login.php", "/xmlrpc.php",
+                 "/phpmyadmin", "/cgi-bin/", "/vendor/phpunit", "/.aws/", "/server-status")
+
+
+@dataclass(frozen=True)
+class RateLimitRule:
+    """One rate limiting rule: requests to `paths` (prefixes) per client IP and data centre."""
+
+    name: str
+    paths: tuple[str, ...]
+    requests_per_period: int
+    period: int
+    mitigation_timeout: int
+    action: RateLimitAction = "block"
+
+    def expression(self) -> str:
+        clauses = [f'{PATH_FIELD} wildcard "{p.rstrip("*")}*"' for p in self.paths]
+        return "(" + " or ".join(clauses) + ")"
+
+
+def managed_rules(limits: PlanLimits) -> list[dict[str, Any]]:
+    """Execute every managed ruleset the plan includes."""
+    return [
+        {"action": "execute", "expression": "true", "enabled": True,
+         "description": f"Execute {name}",
+         "action_parameters": {"id": ruleset_id}}
+        for ruleset_id, name in zip(limits.managed_rulesets, limits.managed_ruleset_names(),
+                                    strict=True)
+    ]
+
+
+def custom_rules(limits: PlanLimits, api_hostname: str) -> list[dict[str, Any]]:
+    """Block what the CRM never serves; on plans with WAF attack score, block likely attacks."""
+    methods = " ".join(f'"{m}"' for m in API_METHODS)
+    probes = " or ".join(f'starts_with({PATH_FIELD}, "{p}")' for p in EXPLOIT_PATHS)
+    rules: list[dict[str, Any]] = [
+        {"action": "block", "enabled": True,
+         "description": "Block HTTP methods the API does not serve",
+         "expression": (f'(http.host eq "{api_hostname}" '
+                        f"and not http.request.method in {{{methods}}})")},
+        {"action": "block", "enabled": True,
+         "description": "Block common exploit and scanner paths",
+         "expression": f"({probes})"},
+    ]
+    if limits.waf_attack_score:
+        rules.append({"action": "block", "enabled": True,
+                      "description": "Block requests the WAF attack score rates as attacks",
+                      "expression": "(cf.waf.score lt 20)"})
+    else:
+        rules.append({"action": "managed_challenge", "enabled": True,
+                      "description": "Challenge unverified bots on the sign-in paths",
+                      "expression": f'(starts_with({PATH_FIELD}, "/auth/") and not cf.client.bot)'})
+    return rules
+
+
+def rate_limit_rules(rules: Sequence[RateLimitRule]) -> list[dict[str, Any]]:
+    return [
+        {"action": r.action, "enabled": True, "description": r.name,
+         "expression": r.expression(),
+         "ratelimit": {"characteristics": list(REQUIRED_CHARACTERISTICS),
+                       "period": r.period, "requests_per_period": r.requests_per_period,
+                       "mitigation_timeout": r.mitigation_timeout}}
+        for r in rules
+    ]

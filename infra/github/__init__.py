@@ -1,0 +1,1 @@
+"""GitHub: repository settings, default-branch ruleset, the prod environment and its secrets."""

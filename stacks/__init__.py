@@ -1,0 +1,1 @@
+"""The Pulumi program (Pulumi.yaml `main: stacks/`) and its offline plan."""

@@ -1,0 +1,354 @@
+"""The stack's configuration, read once into typed, immutable objects and validated.
+
+Every problem is collected first, then raised together as one `ConfigError` naming each key
+and its fix, so an engineer fixes the whole stack config in one go instead of one error per
+run. Secrets are only ever held as `pulumi.Output`s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+
+import pulumi
+
+from infra.cloudflare.plans import LIMITS, PLANS, PlanLimits, PlanName
+from infra.cloudflare.waf import RateLimitRule
+
+PROJECT: Final = "careers-crm"
+T = TypeVar("T")
+
+_DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_CF_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+_GH_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+_TLS_VERSIONS = ("1.2", "1.3")
+_R2_LOCATIONS = ("apac", "eeur", "enam", "weur", "wnam", "oc")
+ONE_YEAR = 31_536_000
+
+
+class ConfigError(Exception):
+    """Invalid stack configuration; `problems` holds one line per key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"stack configuration has {len(problems)} problem(s):\n{lines}\n"
+            f"Set values with `pulumi config set {PROJECT}:<key> <value>` "
+            f"(secrets with --secret); every key is documented in Pulumi.yaml."
+        )
+
+
+class Reader:
+    """Reads keys of one namespace, recording problems instead of raising."""
+
+    def __init__(self, source: pulumi.Config) -> None:
+        self._config = source
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{PROJECT}:{key}: {message}")
+
+    def raw(self, key: str) -> str | None:
+        value = self._config.get(key)
+        return None if value is None or value == "" else value
+
+    def string(self, key: str, default: str | None = None, *,
+               check: Callable[[str], str | None] | None = None) -> str:
+        value = self.raw(key)
+        if value is None:
+            if default is None:
+                self.problem(key, "is required but not set")
+                return ""
+            value = default
+        if check is not None and (why := check(value)) is not None:
+            self.problem(key, why)
+        return value
+
+    def integer(self, key: str, default: int, *, minimum: int | None = None,
+                maximum: int | None = None) -> int:
+        value = self.raw(key)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            self.problem(key, f"must be a whole number, got {value!r}")
+            return default
+        if minimum is not None and number < minimum:
+            self.problem(key, f"must be at least {minimum}, got {number}")
+        if maximum is not None and number > maximum:
+            self.problem(key, f"must be at most {maximum}, got {number}")
+        return number
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        self.problem(key, f"must be true or false, got {value!r}")
+        return default
+
+    def choice(self, key: str, default: T, choices: tuple[T, ...]) -> T:
+        value = self.raw(key)
+        if value is None:
+            return default
+        for option in choices:
+            if value == option:
+                return option
+        self.problem(key, f"must be one of {', '.join(map(str, choices))}; got {value!r}")
+        return default
+
+    def structured(self, key: str, default: Any) -> Any:
+        value = self.raw(key)
+        if value is None:
+            return default
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            self.problem(key, "must be a YAML list/object in the stack file (not valid JSON)")
+            return default
+
+    def string_list(self, key: str, default: list[str]) -> tuple[str, ...]:
+        value = self.structured(key, default)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(key, "must be a list of strings")
+            return tuple(default)
+        return tuple(value)
+
+    def secret(self, key: str, *, required: bool = True) -> pulumi.Output[str] | None:
+        value = self._config.get_secret(key)
+        if value is None and required:
+            self.problem(key, "secret is required: "
+                              f"`pulumi config set --secret {PROJECT}:{key} ...`")
+        return value
+
+
+def domain_check(value: str) -> str | None:
+    if not _DOMAIN_RE.match(value):
+        return f"must be a lower-case DNS name such as careers.example.edu; got {value!r}"
+    return None
+
+
+def label_check(value: str) -> str | None:
+    if not _LABEL_RE.match(value):
+        return f"must be one lower-case DNS label (letters, digits, '-'); got {value!r}"
+    return None
+
+
+def cf_id_check(value: str) -> str | None:
+    if not _CF_ID_RE.match(value):
+        return ("must be the 32-character hex id from the Cloudflare dashboard "
+                f"(Overview > API); got {value!r}")
+    return None
+
+
+def github_name_check(value: str) -> str | None:
+    return None if _GH_NAME_RE.match(value) else f"is not a valid GitHub name: {value!r}"
+
+
+@dataclass(frozen=True)
+class DnsConfig:
+    domain: str
+    api_label: str
+    web_label: str
+
+    @property
+    def api_hostname(self) -> str:
+        return f"{self.api_label}.{self.domain}"
+
+    @property
+    def web_hostname(self) -> str:
+        return f"{self.web_label}.{self.domain}"
+
+    @property
+    def web_origin(self) -> str:
+        return f"https://{self.web_hostname}"
+
+
+@dataclass(frozen=True)
+class CloudflareConfig:
+    account_id: str
+    zone_id: str
+    plan: PlanName
+    min_tls_version: str
+    hsts_max_age: int
+    rate_limits: tuple[RateLimitRule, ...]
+
+    @property
+    def limits(self) -> PlanLimits:
+        return LIMITS[self.plan]
+
+
+@dataclass(frozen=True)
+class R2Config:
+    location: str
+    backup_retention_days: int
+    uploads_bucket: str
+    backups_bucket: str
+    # S3 credentials of an R2 token the operator (not the app) uses for lifecycle and CORS.
+    access_key_id: pulumi.Output[str] | None
+    secret_access_key: pulumi.Output[str] | None
+
+
+@dataclass(frozen=True)
+class GitHubConfig:
+    repository: str
+    required_approvals: int
+    prod_reviewers: tuple[str, ...]
+    advanced_security: bool
+    required_checks: tuple[str, ...]
+    pulumi_access_token: pulumi.Output[str] | None
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    stack: str
+    dns: DnsConfig
+    cloudflare: CloudflareConfig
+    r2: R2Config
+    github: GitHubConfig
+
+
+DEFAULT_RATE_LIMITS: Final[list[dict[str, Any]]] = [
+    {"name": "Sign-in and API paths", "paths": ["/auth/*", "/v1/*"],
+     "requestsPerPeriod": 100, "period": 10, "mitigationTimeout": 10, "action": "block"},
+]
+
+
+def _rate_limits(reader: Reader, limits: PlanLimits) -> tuple[RateLimitRule, ...]:
+    key = "cloudflare.rateLimits"
+    raw = reader.structured(key, DEFAULT_RATE_LIMITS)
+    if not isinstance(raw, list) or not raw:
+        reader.problem(key, "must be a non-empty list of rules "
+                            "(name, paths, requestsPerPeriod, period, mitigationTimeout)")
+        return ()
+    if len(raw) > limits.rate_limit_rules:
+        reader.problem(key, f"has {len(raw)} rules but the Cloudflare {limits.plan} plan allows "
+                            f"{limits.rate_limit_rules}; merge the paths into fewer rules or "
+                            f"raise cloudflare.plan")
+    rules: list[RateLimitRule] = []
+    for i, item in enumerate(raw):
+        where = f"{key}[{i}]"
+        if not isinstance(item, Mapping):
+            reader.problem(where, "must be an object")
+            continue
+        rule = _rate_limit(reader, where, item, limits)
+        if rule is not None:
+            rules.append(rule)
+    return tuple(rules)
+
+
+def _rate_limit(reader: Reader, where: str, item: Mapping[str, Any],
+                limits: PlanLimits) -> RateLimitRule | None:
+    name, paths = item.get("name"), item.get("paths")
+    rpp, period = item.get("requestsPerPeriod"), item.get("period")
+    timeout, action = item.get("mitigationTimeout", period), item.get("action", "block")
+    ok = True
+    if not isinstance(name, str) or not name:
+        reader.problem(f"{where}.name", "must be a non-empty string")
+        ok = False
+    if (not isinstance(paths, list) or not paths
+            or not all(isinstance(p, str) and p.startswith("/") for p in paths)):
+        reader.problem(f"{where}.paths", "must be a non-empty list of paths starting with '/'")
+        ok = False
+    if not isinstance(rpp, int) or rpp < 1:
+        reader.problem(f"{where}.requestsPerPeriod", "must be a positive whole number")
+        ok = False
+    allowed_periods = sorted(limits.rate_limit_periods)
+    if not isinstance(period, int) or period not in limits.rate_limit_periods:
+        reader.problem(f"{where}.period", f"must be one of {allowed_periods} seconds on the "
+                                          f"Cloudflare {limits.plan} plan; got {period!r}")
+        ok = False
+    allowed_timeouts = sorted(limits.mitigation_timeouts)
+    if not isinstance(timeout, int) or timeout not in limits.mitigation_timeouts:
+        reader.problem(f"{where}.mitigationTimeout",
+                       f"must be one of {allowed_timeouts} seconds on the Cloudflare "
+                       f"{limits.plan} plan; got {timeout!r}")
+        ok = False
+    if action not in ("block", "managed_challenge", "js_challenge", "log"):
+        reader.problem(f"{where}.action",
+                       "must be block, managed_challenge, js_challenge or log")
+        ok = False
+    if not ok:
+        return None
+    return RateLimitRule(name=name, paths=tuple(paths), requests_per_period=rpp, period=period,
+                         mitigation_timeout=timeout, action=action)
+
+
+def _dns(reader: Reader) -> DnsConfig:
+    dns = DnsConfig(
+        domain=reader.string("domain", check=domain_check),
+        api_label=reader.string("dns.apiHost", "api", check=label_check),
+        web_label=reader.string("dns.webHost", "app", check=label_check),
+    )
+    if dns.api_label == dns.web_label:
+        reader.problem("dns.webHost", "must differ from dns.apiHost")
+    return dns
+
+
+def _cloudflare(reader: Reader) -> CloudflareConfig:
+    plan = reader.choice("cloudflare.plan", "free", PLANS)
+    return CloudflareConfig(
+        account_id=reader.string("cloudflare.accountId", check=cf_id_check),
+        zone_id=reader.string("cloudflare.zoneId", check=cf_id_check),
+        plan=plan,
+        min_tls_version=reader.choice("cloudflare.minTlsVersion", "1.2", _TLS_VERSIONS),
+        hsts_max_age=reader.integer("cloudflare.hstsMaxAge", ONE_YEAR, minimum=ONE_YEAR,
+                                    maximum=2 * ONE_YEAR),
+        rate_limits=_rate_limits(reader, LIMITS[plan]),
+    )
+
+
+def _r2(reader: Reader, stack: str) -> R2Config:
+    prefix = reader.string("r2.bucketPrefix", "careers-crm", check=label_check)
+    return R2Config(
+        location=reader.choice("r2.location", "enam", _R2_LOCATIONS),
+        backup_retention_days=reader.integer("r2.backupRetentionDays", 30, minimum=7,
+                                             maximum=3650),
+        uploads_bucket=f"{prefix}-{stack}-uploads",
+        backups_bucket=f"{prefix}-{stack}-backups",
+        access_key_id=reader.secret("r2.accessKeyId"),
+        secret_access_key=reader.secret("r2.secretAccessKey"),
+    )
+
+
+def _github(reader: Reader) -> GitHubConfig:
+    github = GitHubConfig(
+        repository=reader.string("github.repository", "careers-crm-platform",
+                                 check=github_name_check),
+        required_approvals=reader.integer("github.requiredApprovals", 1, minimum=1, maximum=6),
+        prod_reviewers=reader.string_list("github.prodReviewers", []),
+        advanced_security=reader.boolean("github.advancedSecurity", True),
+        required_checks=reader.string_list("github.requiredChecks",
+                                           ["lint", "typecheck", "test", "audit"]),
+        pulumi_access_token=reader.secret("github.pulumiAccessToken"),
+    )
+    if not github.prod_reviewers:
+        reader.problem("github.prodReviewers",
+                       "needs at least one GitHub user login who approves prod deploys")
+    for login in github.prod_reviewers:
+        if (why := github_name_check(login)) is not None:
+            reader.problem("github.prodReviewers", why)
+    return github
+
+
+def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
+    """Read and validate the whole stack configuration, or raise one ConfigError."""
+    reader = Reader(source or pulumi.Config(PROJECT))
+    stack_name = stack or pulumi.get_stack()
+    config = StackConfig(
+        stack=stack_name,
+        dns=_dns(reader),
+        cloudflare=_cloudflare(reader),
+        r2=_r2(reader, stack_name),
+        github=_github(reader),
+    )
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return config

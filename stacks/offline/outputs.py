@@ -1,0 +1,139 @@
+"""Realistic computed outputs for the offline plan, by resource type token.
+
+A computed output the mocks do not return is silently missing downstream, so every type
+the program registers gets the outputs its real provider computes (ids in the provider's
+format, hostnames, account-derived values). Values derive from the resource name only, so
+the plan is byte-identical run after run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+Outputs = dict[str, Any]
+ResourceMock = Callable[[str, Outputs], tuple[str, Outputs]]
+CallMock = Callable[[dict[str, Any]], Outputs]
+
+
+def hex_id(*parts: str, length: int = 32) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def number_id(*parts: str) -> int:
+    return int(hex_id(*parts, length=8), 16) % 900_000_000 + 100_000_000
+
+
+def _cloudflare_id(typ: str) -> ResourceMock:
+    return lambda name, inputs: (hex_id(typ, name), {})
+
+
+def _api_token(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    token_id = hex_id("apitoken", name)
+    # Obviously fake; it only ever travels as a secret.
+    return token_id, {"value": f"offline-fake-token-{hex_id('value', name, length=12)}",
+                      "status": "active"}
+
+
+def _r2_bucket(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    return str(inputs.get("name", name)), {"creationDate": "2026-11-01T00:00:00Z",
+                                           "storageClass": "Standard"}
+
+
+def _dns_record(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    return hex_id("dns", name), {"proxiable": True, "createdOn": "2026-11-01T00:00:00Z"}
+
+
+def _github_repository(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    repo = str(inputs.get("name", name))
+    owner = "careers-crm"
+    return repo, {
+        "fullName": f"{owner}/{repo}", "nodeId": f"R_kgDO{hex_id('repo', repo, length=8)}",
+        "repoId": number_id("repo", repo), "defaultBranch": "main",
+        "htmlUrl": f"https://github.com/{owner}/{repo}",
+        "gitCloneUrl": f"git://github.com/{owner}/{repo}.git",
+    }
+
+
+def _github_ruleset(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    rid = number_id("ruleset", name)
+    return str(rid), {"rulesetId": rid, "nodeId": f"RRS_lACk{hex_id('rs', name, length=8)}"}
+
+
+RESOURCES: dict[str, ResourceMock] = {
+    "cloudflare:index/zoneSetting:ZoneSetting": lambda name, inputs: (
+        str(inputs.get("settingId", name)), {"editable": True}),
+    "cloudflare:index/dnsRecord:DnsRecord": _dns_record,
+    "cloudflare:index/ruleset:Ruleset": _cloudflare_id("ruleset"),
+    "cloudflare:index/r2Bucket:R2Bucket": _r2_bucket,
+    "cloudflare:index/r2ManagedDomain:R2ManagedDomain": lambda name, inputs: (
+        str(inputs.get("bucketName", name)),
+        {"domain": f"pub-{hex_id('r2dev', name)}.r2.dev", "bucketId": hex_id("b", name)}),
+    "cloudflare:index/r2BucketLock:R2BucketLock": lambda name, inputs: (
+        str(inputs.get("bucketName", name)), {}),
+    "cloudflare:index/apiToken:ApiToken": _api_token,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": lambda name, inputs: (
+        str(inputs.get("bucket", name)), {}),
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": lambda name, inputs: (
+        str(inputs.get("bucket", name)), {}),
+    "github:index/repository:Repository": _github_repository,
+    "github:index/repositoryRuleset:RepositoryRuleset": _github_ruleset,
+    "github:index/repositoryEnvironment:RepositoryEnvironment": lambda name, inputs: (
+        f"{inputs.get('repository')}:{inputs.get('environment')}", {}),
+    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": lambda name, inputs: (
+        f"{inputs.get('repository')}:{inputs.get('environment')}:{inputs.get('secretName')}",
+        {"createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z"}),
+}
+
+# Permission group ids as Cloudflare publishes them ("API token permissions" reference).
+_PERMISSION_GROUPS = {
+    "Workers R2 Storage Bucket Item Read": "6a018a9f2fc74eb6b293b0c548f38b39",
+    "Workers R2 Storage Bucket Item Write": "2efd5506f9c8494dacb1fa10a3e7d5b6",
+}
+
+
+def _permission_groups(args: dict[str, Any]) -> Outputs:
+    name = str(args.get("name", ""))
+    found = [{"id": _PERMISSION_GROUPS[name], "name": name,
+              "scopes": [str(args.get("scope", ""))]}] if name in _PERMISSION_GROUPS else []
+    return {"results": found, "id": hex_id("pg", name)}
+
+
+def _github_user(args: dict[str, Any]) -> Outputs:
+    login = str(args.get("username", ""))
+    uid = number_id("user", login)
+    return {"id": str(uid), "login": login, "nodeId": f"U_kgDO{hex_id('u', login, length=8)}",
+            "name": login, "email": ""}
+
+
+CALLS: dict[str, CallMock] = {
+    "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList":
+        _permission_groups,
+    "github:index/getUser:getUser": _github_user,
+}
+
+
+class OfflineMocks(pulumi.runtime.Mocks):
+    """Answers every registration with the outputs its real provider would compute."""
+
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        mock = RESOURCES.get(args.typ)
+        inputs = dict(args.inputs)
+        if mock is None:
+            return f"{args.name}-id", inputs
+        resource_id, computed = mock(args.name, inputs)
+        return resource_id, {**inputs, **computed}
+
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        mock = CALLS.get(args.token)
+        if mock is None:
+            raise KeyError(f"offline plan has no mock for the call {args.token}: "
+                           "add one to stacks/offline/outputs.py")
+        return mock(dict(args.args)), []

@@ -1,0 +1,88 @@
+"""Pulumi's mock runtime, recording each registration the way the engine receives it:
+parent, explicit or default provider, dependencies, options, and raw inputs with secrets
+still marked (the SDK's own mock monitor drops all of that)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.settings import configure
+from pulumi.runtime.stack import run_in_stack
+
+from stacks.offline.graph import Graph, PlannedResource
+
+
+def _urn_of(reference: str) -> str:
+    """A provider reference is `<urn>::<id>`; keep the URN."""
+    return reference.rsplit("::", 1)[0] if reference.count("::") > 3 else reference
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):  # type: ignore[misc]
+    def __init__(self, mocks: pulumi_mocks.Mocks, project: str, stack: str) -> None:
+        super().__init__(mocks)
+        self.project, self.stack = project, stack
+        self.recorded: list[PlannedResource] = []
+        self.default_providers: dict[str, PlannedResource] = {}
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
+        provider = _urn_of(request.provider) if request.provider else None
+        if provider is None and request.custom and not request.type.startswith("pulumi:providers:"):
+            provider = self._default_provider(request.type, request.version)
+        options: dict[str, Any] = {}
+        if request.additionalSecretOutputs:
+            options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+        if request.ignoreChanges:
+            options["ignoreChanges"] = sorted(request.ignoreChanges)
+        if request.retainOnDelete:
+            options["retainOnDelete"] = True
+        if request.deleteBeforeReplace:
+            options["deleteBeforeReplace"] = True
+        self.recorded.append(PlannedResource(
+            urn=response.urn, type=request.type, name=request.name,
+            parent=request.parent or None, provider=provider, inputs=raw,
+            dependencies=list(request.dependencies), protect=bool(request.protect),
+            options=options))
+        return response
+
+    def _default_provider(self, type_token: str, version: str) -> str:
+        package = type_token.split(":", 1)[0]
+        if package == "pulumi-python":
+            name, package = "default", "pulumi-python"
+        else:
+            name = "default_" + version.replace(".", "_") if version else "default"
+        urn = f"urn:pulumi:{self.stack}::{self.project}::pulumi:providers:{package}::{name}"
+        if urn not in self.default_providers:
+            self.default_providers[urn] = PlannedResource(
+                urn=urn, type=f"pulumi:providers:{package}", name=name, parent=None,
+                provider=None, inputs={"version": version} if version else {},
+                dependencies=[])
+        return urn
+
+
+def run_offline(program: Callable[[], None], project: str, stack: str,
+                config: dict[str, str], secret_keys: list[str],
+                mocks: pulumi_mocks.Mocks) -> Graph:
+    """Run `program` as `pulumi up` would (not a preview: applies run, as with real outputs)."""
+    set_all_config(config, secret_keys)
+    monitor = RecordingMonitor(mocks, project, stack)
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+    configure(pulumi_mocks.MockSettings(
+        monitor=monitor, monitor_features=features, engine=pulumi_mocks.MockEngine(None),
+        project=project, stack=stack, dry_run=False, organization="organization",
+        callbacks=None))
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(run_in_stack(program))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    return Graph(project=project, stack=stack,
+                 resources=[*monitor.recorded, *monitor.default_providers.values()])

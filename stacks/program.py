@@ -1,0 +1,68 @@
+"""The prod composition: every component built from the validated stack configuration."""
+
+from __future__ import annotations
+
+import pulumi
+
+from infra.cloudflare.edge import Edge, EdgeArgs, ProxiedHost
+from infra.github.repository import Repository, RepositoryArgs
+from infra.r2.storage import Storage, StorageArgs
+from stacks import config as stack_config
+
+
+def build(cfg: stack_config.StackConfig) -> None:
+    r2 = cfg.r2
+    if r2.access_key_id is None or r2.secret_access_key is None:  # guaranteed by load()
+        raise stack_config.ConfigError(["r2.accessKeyId and r2.secretAccessKey are required"])
+
+    storage = Storage("storage", StorageArgs(
+        account_id=cfg.cloudflare.account_id, location=r2.location,
+        uploads_bucket=r2.uploads_bucket, backups_bucket=r2.backups_bucket,
+        backup_retention_days=r2.backup_retention_days, web_origin=cfg.dns.web_origin,
+        operator_access_key_id=r2.access_key_id,
+        operator_secret_access_key=r2.secret_access_key))
+
+    # Hosting targets until the Railway and Vercel components provide them.
+    api_target: pulumi.Input[str] = f"{cfg.dns.api_label}.up.railway.app"
+    web_target: pulumi.Input[str] = "cname.vercel-dns.com"
+
+    edge = Edge("edge", EdgeArgs(
+        zone_id=cfg.cloudflare.zone_id, limits=cfg.cloudflare.limits,
+        api_hostname=cfg.dns.api_hostname, min_tls_version=cfg.cloudflare.min_tls_version,
+        hsts_max_age=cfg.cloudflare.hsts_max_age, rate_limits=cfg.cloudflare.rate_limits,
+        hosts=(ProxiedHost(cfg.dns.api_hostname, api_target, "CRM API on Railway"),
+               ProxiedHost(cfg.dns.web_hostname, web_target, "CRM web front on Vercel"))))
+
+    secrets: dict[str, pulumi.Input[str]] = {
+        "R2_BACKUP_ACCESS_KEY_ID": storage.backup_token.access_key_id,
+        "R2_BACKUP_SECRET_ACCESS_KEY": storage.backup_token.secret_access_key,
+    }
+    if cfg.github.pulumi_access_token is not None:
+        secrets["PULUMI_ACCESS_TOKEN"] = cfg.github.pulumi_access_token
+    repository = Repository("platform-repo", RepositoryArgs(
+        name=cfg.github.repository,
+        description="Career Services CRM platform: Pulumi stacks, policies, app",
+        required_approvals=cfg.github.required_approvals,
+        required_checks=cfg.github.required_checks,
+        prod_reviewers=cfg.github.prod_reviewers,
+        advanced_security=cfg.github.advanced_security,
+        environment_secrets=secrets))
+
+    pulumi.export("apiHostname", cfg.dns.api_hostname)
+    pulumi.export("webHostname", cfg.dns.web_hostname)
+    pulumi.export("hostnames", edge.hostnames)
+    pulumi.export("uploadsBucket", storage.uploads_bucket)
+    pulumi.export("backupsBucket", storage.backups_bucket)
+    pulumi.export("r2Endpoint", storage.s3_endpoint)
+    pulumi.export("appR2AccessKeyId", storage.app_token.access_key_id)
+    pulumi.export("appR2SecretAccessKey", storage.app_token.secret_access_key)
+    pulumi.export("repository", repository.repository_name)
+
+
+def main() -> None:
+    """Entry for `pulumi up` and the offline plan: config problems end the run cleanly."""
+    try:
+        cfg = stack_config.load()
+    except stack_config.ConfigError as err:
+        raise pulumi.RunError(str(err)) from None
+    build(cfg)
