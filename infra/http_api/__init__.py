@@ -1,0 +1,1 @@
+"""Shared HTTP plumbing for our own API clients (Supabase Management API, Railway GraphQL)."""
