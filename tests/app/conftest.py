@@ -7,8 +7,12 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 
+from app.main import create_app
 from app.migrate import migrate
+from app.settings import Settings
+from tests.app.identity import HS_SECRET, Identity, JwksServer
 from tests.support.postgres import PostgresServer
 
 _counter = itertools.count()
@@ -43,3 +47,27 @@ def module_dsn(postgres_server: PostgresServer, crm_template: str) -> Iterator[s
     name, dsn = fresh_db(postgres_server, crm_template)
     yield dsn
     postgres_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def identity() -> Iterator[Identity]:
+    """Supabase Auth stand-in: keys and a live JWKS endpoint for this test worker."""
+    with JwksServer() as ident:
+        yield ident
+
+
+def app_settings(dsn: str, ident: Identity, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": dsn, "jwt_issuer": ident.issuer, "jwt_secret": HS_SECRET,
+        "metrics_token": "fake-metrics-token", "pool_min_size": 1, "pool_max_size": 4,
+        "pool_timeout_seconds": 5.0}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def api(module_dsn: str, identity: Identity) -> Iterator[TestClient]:
+    """The app in-process on a module's database, lifespan and all."""
+    with TestClient(create_app(app_settings(module_dsn, identity)),
+                    raise_server_exceptions=False) as client:
+        yield client
