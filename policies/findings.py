@@ -1,0 +1,74 @@
+"""The one finding shape every source (our rules, checkov, zizmor) is reported in."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+SEVERITIES = ("critical", "high", "medium", "low")
+
+STATUS_VIOLATION = "violation"
+STATUS_EXCEPTED = "excepted"
+STATUS_EXPIRED = "exception-expired"
+
+
+@dataclass(frozen=True)
+class Finding:
+    policy_id: str
+    title: str
+    severity: str
+    enforcement: str
+    resource_urn: str
+    resource_type: str
+    message: str
+    remediation: str
+    controls: tuple[dict[str, str], ...]
+    source: str = "pulumi-policy"
+    property_path: str = ""
+    actual: Any = None
+    required: Any = None
+    file: str = ""
+    line: int = 0
+    status: str = STATUS_VIOLATION
+    exception: dict[str, str] | None = field(default=None)
+
+    @property
+    def blocking(self) -> bool:
+        """A mandatory finding blocks unless a current, reviewed exception covers it."""
+        return self.enforcement == "mandatory" and self.status != STATUS_EXCEPTED
+
+    def with_status(self, status: str, exception: dict[str, str] | None) -> Finding:
+        return replace(self, status=status, exception=exception)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["controls"] = list(self.controls)
+        return data
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
+    values = dict(data)
+    values["controls"] = tuple(values.get("controls", ()))
+    return Finding(**values)
+
+
+def summarize(findings: list[Finding], rules_evaluated: int, resources: int) -> dict[str, Any]:
+    by_severity = Counter(f.severity for f in findings if f.status != STATUS_EXCEPTED)
+    return {
+        "rules_evaluated": rules_evaluated,
+        "resources_evaluated": resources,
+        "total": len(findings),
+        "blocking": sum(1 for f in findings if f.blocking),
+        "mandatory": sum(1 for f in findings if f.enforcement == "mandatory"),
+        "advisory": sum(1 for f in findings if f.enforcement == "advisory"),
+        "excepted": sum(1 for f in findings if f.status == STATUS_EXCEPTED),
+        "expired_exceptions": sum(1 for f in findings if f.status == STATUS_EXPIRED),
+        "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+        "by_source": dict(sorted(Counter(f.source for f in findings).items())),
+        "passed": not any(f.blocking for f in findings),
+    }
+
+
+def exit_code(findings: list[Finding]) -> int:
+    return 1 if any(f.blocking for f in findings) else 0

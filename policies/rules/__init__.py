@@ -1,0 +1,21 @@
+"""Every rule of the pack, grouped by vendor and service."""
+
+from __future__ import annotations
+
+from policies.model import Rule
+from policies.rules import edge, github, r2, stack
+
+ALL_RULES: tuple[Rule, ...] = tuple(
+    edge.RULES + r2.RULES + github.RULES + stack.RULES
+)
+
+
+def _check_unique() -> None:
+    seen: set[str] = set()
+    for rule in ALL_RULES:
+        if rule.id in seen:
+            raise ValueError(f"duplicate rule id {rule.id}")
+        seen.add(rule.id)
+
+
+_check_unique()

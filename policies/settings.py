@@ -1,0 +1,85 @@
+"""Policy pack settings: limits that depend on the plan we buy, not on the rule.
+
+Each setting is declared once with a default; rules that need one declare it in their
+CrossGuard config schema, so `pulumi preview --policy-pack-config` and the offline
+evaluator's `--config` (same file format: `{"<policy id>": {"<setting>": value}}`) agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+SETTINGS: dict[str, dict[str, Any]] = {
+    "cloudflarePlan": {
+        "type": "string",
+        "enum": ["free", "pro", "business", "enterprise"],
+        "default": "free",
+        "description": "Cloudflare plan of the zone; sets WAF and rate-limit limits.",
+    },
+    "backupRetentionMinDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 30,
+        "description": "Minimum age, in days, an object in the backups bucket stays locked.",
+    },
+    "rateLimitPaths": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["/auth/", "/v1/"],
+        "description": "Path prefixes (sign-in, API) a rate limit rule must cover.",
+    },
+    "postgrestMaxRows": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 1000,
+        "description": "Largest PostgREST max_rows we accept.",
+    },
+}
+
+
+def schema(*names: str) -> dict[str, dict[str, Any]]:
+    return {name: SETTINGS[name] for name in names}
+
+
+def setting(config: Mapping[str, Any], name: str) -> Any:
+    """The configured value, or the declared default when the pack config leaves it out."""
+    value = config.get(name)
+    return SETTINGS[name]["default"] if value is None else value
+
+
+# What Cloudflare accepts per plan (developers.cloudflare.com/waf, Nov 2026).
+CLOUDFLARE_PLAN_LIMITS: dict[str, dict[str, Any]] = {
+    "free": {
+        "custom_rules": 5,
+        "rate_limit_rules": 1,
+        "rate_limit_periods": (10,),
+        "mitigation_timeouts": (10,),
+        "required_characteristics": ("cf.colo.id", "ip.src"),
+        "regex": False,
+    },
+    "pro": {
+        "custom_rules": 20,
+        "rate_limit_rules": 2,
+        "rate_limit_periods": (10, 60),
+        "mitigation_timeouts": (10, 60, 3600),
+        "required_characteristics": ("cf.colo.id", "ip.src"),
+        "regex": False,
+    },
+    "business": {
+        "custom_rules": 100,
+        "rate_limit_rules": 5,
+        "rate_limit_periods": (10, 60, 120, 300, 600),
+        "mitigation_timeouts": (10, 60, 120, 300, 600, 3600, 86400),
+        "required_characteristics": ("cf.colo.id", "ip.src"),
+        "regex": True,
+    },
+    "enterprise": {
+        "custom_rules": 1000,
+        "rate_limit_rules": 100,
+        "rate_limit_periods": (10, 60, 120, 300, 600, 3600),
+        "mitigation_timeouts": (10, 60, 120, 300, 600, 3600, 86400),
+        "required_characteristics": ("cf.colo.id",),
+        "regex": True,
+    },
+}
