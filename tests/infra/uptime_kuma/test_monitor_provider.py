@@ -1,0 +1,174 @@
+"""The Uptime Kuma dynamic providers' CRUD against a real Uptime Kuma server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from uptime_kuma_api import MonitorType, UptimeKumaApi
+
+from infra.uptime_kuma.client import KumaError, kuma_session
+from infra.uptime_kuma.provider import (
+    MonitorProvider,
+    NotificationProvider,
+    StatusPageProvider,
+    split_spec,
+)
+from infra.uptime_kuma.spec import OWNER_TAG, MonitorSpec
+from tests.support.uptime_kuma import ADMIN_PASSWORD, ADMIN_USER, KumaServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("uptime_kuma")]
+
+
+def props_for(kuma: KumaServer, spec: MonitorSpec) -> dict[str, Any]:
+    public, secret = split_spec(spec)
+    return {"kuma_url": kuma.url, "admin_username": ADMIN_USER,
+            "admin_password": ADMIN_PASSWORD, "spec": public, "secrets": secret}
+
+
+@pytest.fixture
+def api(kuma_server: KumaServer) -> Iterator[UptimeKumaApi]:
+    """A separate admin session playing the human who clicks around in the Kuma UI."""
+    with kuma_session(kuma_server.url, ADMIN_USER, ADMIN_PASSWORD):
+        pass  # claims the fresh instance with the test credentials on first use
+    client = UptimeKumaApi(kuma_server.url, timeout=20, wait_events=0.1)
+    client.login(ADMIN_USER, ADMIN_PASSWORD)
+    yield client
+    client.disconnect()
+
+
+def by_name(api: UptimeKumaApi, name: str) -> list[dict[str, Any]]:
+    return [m for m in api.get_monitors() if m["name"] == name]
+
+
+def test_create_read_update_delete(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
+    provider = MonitorProvider()
+    spec = MonitorSpec(key="crud-web", name="HTTPS crud.example.test", kind="http",
+                       url="https://crud.example.test/", tls_expiry_alert=True)
+    props = props_for(kuma_server, spec)
+
+    created = provider.create(props)
+    live = api.get_monitor(int(created.id))
+    assert live["url"] == "https://crud.example.test/"
+    assert live["expiryNotification"] is True
+    assert [(t["name"], t["value"]) for t in live["tags"]] == [(OWNER_TAG, "crud-web")]
+
+    read = provider.read(created.id, created.outs or {})
+    assert read.id == created.id
+    assert read.outs is not None and read.outs["spec"] == props["spec"]
+    assert not provider.diff(created.id, read.outs, props).changes
+
+    slower = props_for(kuma_server, MonitorSpec(
+        key="crud-web", name="HTTPS crud.example.test", kind="http",
+        url="https://crud.example.test/health", interval=120, tls_expiry_alert=True))
+    assert provider.diff(created.id, read.outs, slower).changes
+    provider.update(created.id, read.outs, slower)
+    live = api.get_monitor(int(created.id))
+    assert (live["interval"], live["url"]) == (120, "https://crud.example.test/health")
+    assert len(by_name(api, "HTTPS crud.example.test")) == 1
+
+    provider.delete(created.id, slower)
+    assert by_name(api, "HTTPS crud.example.test") == []
+    assert provider.read(created.id, slower).id is None
+    provider.delete(created.id, slower)  # already gone: delete stays idempotent
+
+
+def test_manual_change_is_detected_as_drift(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
+    provider = MonitorProvider()
+    spec = MonitorSpec(key="drift-api", name="API drift check", kind="keyword",
+                       url="https://api.example.test/readyz", keyword="ready")
+    props = props_for(kuma_server, spec)
+    created = provider.create(props)
+
+    api.edit_monitor(int(created.id), keyword="anything", interval=300)
+
+    read = provider.read(created.id, created.outs or {})
+    assert read.outs is not None
+    assert (read.outs["spec"]["keyword"], read.outs["spec"]["interval"]) == ("anything", 300)
+    diff = provider.diff(created.id, read.outs, props)
+    assert diff.changes and not diff.replaces
+
+    provider.update(created.id, read.outs, props)
+    healed = provider.read(created.id, read.outs)
+    assert healed.outs is not None and healed.outs["spec"] == props["spec"]
+    provider.delete(created.id, props)
+
+
+def test_existing_monitor_is_adopted_not_duplicated(
+    kuma_server: KumaServer, api: UptimeKumaApi
+) -> None:
+    provider = MonitorProvider()
+    manual_id = api.add_monitor(type=MonitorType.HTTP, name="HTTPS adopt.example.test",
+                                url="https://adopt.example.test/old", interval=300)["monitorID"]
+    spec = MonitorSpec(key="adopt-web", name="HTTPS adopt.example.test", kind="http",
+                       url="https://adopt.example.test/")
+    props = props_for(kuma_server, spec)
+
+    created = provider.create(props)
+    assert int(created.id) == manual_id
+    again = provider.create(props)  # e.g. a lost state file: still the same monitor
+    assert again.id == created.id
+    [live] = by_name(api, "HTTPS adopt.example.test")
+    assert (live["url"], live["interval"]) == ("https://adopt.example.test/", 60)
+    assert [(t["name"], t["value"]) for t in live["tags"]] == [(OWNER_TAG, "adopt-web")]
+    provider.delete(created.id, props)
+
+
+def test_secret_monitors_and_check(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
+    provider = MonitorProvider()
+    push = MonitorSpec(key="push-backup", name="Backup heartbeat test", kind="push",
+                       push_token="fake-push-token-123", interval=90000, max_retries=0)
+    created = provider.create(props_for(kuma_server, push))
+    answer = httpx.get(f"{kuma_server.url}/api/push/fake-push-token-123?status=up&msg=OK")
+    assert answer.json() == {"ok": True}
+    read = provider.read(created.id, created.outs or {})
+    assert read.outs is not None
+    assert read.outs["secrets"]["push_token"] == "fake-push-token-123"
+    assert "push_token" not in read.outs["spec"]
+    provider.delete(created.id, props_for(kuma_server, push))
+
+    bad = props_for(kuma_server, MonitorSpec(key="pg", name="pg", kind="postgres"))
+    failures = provider.check({}, bad).failures
+    assert [f.property for f in failures] == ["spec"]
+    assert "postgres:// connection string" in failures[0].reason
+
+
+def test_notification_and_status_page(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
+    connection = {"kuma_url": kuma_server.url, "admin_username": ADMIN_USER,
+                  "admin_password": ADMIN_PASSWORD}
+    notifications = NotificationProvider()
+    note = {**connection, "name": "careers-crm discord", "channel": "discord",
+            "webhook_url": "https://discord.example.test/api/webhooks/fake"}
+    created = notifications.create(note)
+    assert notifications.create(note).id == created.id  # adopted by name
+    assert [n["name"] for n in api.get_notifications()] == ["careers-crm discord"]
+
+    monitors = MonitorProvider()
+    spec = MonitorSpec(key="page-web", name="HTTPS page.example.test", kind="http",
+                       url="https://page.example.test/",
+                       notification_ids=(int(created.id),))
+    monitor = monitors.create(props_for(kuma_server, spec))
+    assert api.get_monitor(int(monitor.id))["notificationIDList"] == [int(created.id)]
+
+    pages = StatusPageProvider()
+    page = {**connection, "slug": "crm-status", "title": "CRM status",
+            "monitor_ids": [int(monitor.id)]}
+    pages.create(page)
+    assert pages.read("crm-status", page).outs == page
+    assert httpx.get(f"{kuma_server.url}/api/status-page/crm-status").status_code == 200
+
+    pages.delete("crm-status", page)
+    assert pages.read("crm-status", page).id is None
+    monitors.delete(monitor.id, props_for(kuma_server, spec))
+    notifications.delete(created.id, note)
+    assert notifications.read(created.id, note).id is None
+
+
+def test_wrong_credentials_give_a_clear_error(kuma_server: KumaServer,
+                                              api: UptimeKumaApi) -> None:
+    with pytest.raises(KumaError, match="admin credentials"), kuma_session(
+        kuma_server.url, ADMIN_USER, "fake-wrong-password"
+    ):
+        pass
