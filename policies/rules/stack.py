@@ -23,8 +23,9 @@ from policies.rules.secrets_detect import classify, known_token
 
 RULES: list[Rule] = []
 
-SECRET_KEY = re.compile(r"(password|passwd|pass|secret|token|api_?key|private_?key|"
-                        r"secret_?access_?key|client_?secret|service_?role_?key)$", re.IGNORECASE)
+SECRET_KEY = re.compile(r"(password|passwd|pass|secret|token|api_?key|private_?key|secret_?key|"
+                        r"secret_?access_?key|client_?secret|service_?role_?key)$",
+                        re.IGNORECASE)
 SKIPPED_KEYS = {"__provider"}  # the dill-pickled dynamic provider, not data
 # Inputs that are secret stores by the provider's schema: plaintext there only in the engine.
 SECRET_STORE_KEYS = {

@@ -1,0 +1,29 @@
+"""Fixtures for the policy tests: the real prod plan, computed once per worker."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from policies.evaluate import Evaluation, evaluate
+from policies.graph import parse_graph
+from tests.support.plan import prod_graph
+
+
+@pytest.fixture(scope="session")
+def prod_plan() -> tuple[dict[str, Any], dict[str, Any]]:
+    graph = prod_graph()
+    return graph.data, graph.options
+
+
+@pytest.fixture
+def prod_data(prod_plan: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    """A private deep copy of the prod graph a test may mutate."""
+    return copy.deepcopy(prod_plan[0])
+
+
+def run(data: dict[str, Any], options: dict[str, Any] | None = None,
+        config: dict[str, dict[str, Any]] | None = None) -> Evaluation:
+    return evaluate(parse_graph(data, "test graph", options or {}), config=config)
