@@ -71,7 +71,7 @@ async def search_students(
         params["org"] = t.staff.organization_id
         rows = await t.all(search_sql(has_query=tsq is not None,
                                       include_archived=include_archived,
-                                      after=cursor_ is not None), params)
+                                      after=bool(cursor_)), params)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
