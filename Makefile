@@ -49,5 +49,8 @@ typecheck: $(STAMP) ## mypy on infra/, stacks/, policies/
 bench: $(STAMP) ## Benchmarks -> build/bench/*.json
 	$(PY) -m tests.bench.plan_bench
 
+dashboards: $(STAMP) ## Render Grafana dashboards and alert rules -> build/dashboards/
+	$(PY) -m dashboards.render --out build/dashboards --environment $(STACK)
+
 clean: ## Remove build output (keeps .venv)
 	rm -rf build

@@ -14,12 +14,16 @@ from typing import Any, Literal
 
 import pulumi
 
+from infra.uptime_kuma.names import (
+    BACKUP_MONITOR,
+    KEEPALIVE_MONITOR,
+    READINESS_KEYWORD,
+    READINESS_MONITOR,
+    endpoint_monitor_name,
+)
 from infra.uptime_kuma.provider import Monitor, Notification, StatusPage, split_spec
 from infra.uptime_kuma.spec import MonitorSpec
 
-READINESS_MONITOR = "API readiness"
-BACKUP_MONITOR = "Nightly backup heartbeat"
-KEEPALIVE_MONITOR = "Supabase keep-alive"
 BACKUP_PERIOD_SECONDS = 25 * 3600  # nightly job plus an hour of slack
 KEEPALIVE_PERIOD_SECONDS = 6 * 3600  # far inside Supabase's 7-day idle pause
 
@@ -36,14 +40,10 @@ class UptimeMonitoringArgs:
     notify_channel: Literal["discord", "slack"]
     notify_webhook_url: pulumi.Input[str]
     extra_hosts: Sequence[str] = field(default_factory=tuple)
-    readiness_keyword: str = "ready"
+    readiness_keyword: str = READINESS_KEYWORD
     interval_seconds: int = 60
     status_page_slug: str = "status"
     status_page_title: str = "Career Services CRM status"
-
-
-def endpoint_monitor_name(host: str) -> str:
-    return f"HTTPS {host}"
 
 
 def public_hosts(args: UptimeMonitoringArgs) -> list[str]:
@@ -60,7 +60,8 @@ def monitor_specs(args: UptimeMonitoringArgs) -> list[MonitorSpec]:
     )]
     specs += [MonitorSpec(
         key=f"https-{host}", name=endpoint_monitor_name(host), kind="http",
-        url=f"https://{host}/", interval=args.interval_seconds, tls_expiry_alert=True,
+        url=f"https://{host}{'/healthz' if host == args.api_host else '/'}",
+        interval=args.interval_seconds, tls_expiry_alert=True,
         description=f"Public endpoint {host} answers over HTTPS; TLS expiry alerts on",
     ) for host in public_hosts(args)]
     specs += [

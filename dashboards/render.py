@@ -1,0 +1,54 @@
+"""`python -m dashboards.render`: write every dashboard and the alert rule group as JSON.
+
+Output (build/dashboards/ by default): `<uid>.json` per dashboard, `alerts.json` (the rule
+group in Grafana's provisioning shape) and `index.json` listing what was written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dashboards.alerts import alert_rules, rule_group_json
+from dashboards.catalog import dashboards
+
+DEFAULT_RUNBOOK_BASE = "https://github.com/careers-crm/platform/blob/main"
+
+
+def render(out: Path, environment: str, hosts: list[str], datasource_uid: str,
+           runbook_base: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for uid, model in sorted(dashboards().items()):
+        path = out / f"{uid}.json"
+        path.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n")
+        written.append(path)
+    rules = rule_group_json(alert_rules(environment, hosts), "careers-crm", datasource_uid,
+                            runbook_base)
+    alerts = out / "alerts.json"
+    alerts.write_text(json.dumps(rules, indent=2, sort_keys=True) + "\n")
+    written.append(alerts)
+    index = out / "index.json"
+    index.write_text(json.dumps(sorted(p.name for p in written), indent=2) + "\n")
+    return [*written, index]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("build/dashboards"))
+    parser.add_argument("--environment", default="prod")
+    parser.add_argument("--host", action="append", default=[],
+                        help="public hostname that gets an endpoint-down rule (repeatable)")
+    parser.add_argument("--datasource-uid", default="grafanacloud-prom")
+    parser.add_argument("--runbook-base", default=DEFAULT_RUNBOOK_BASE)
+    args = parser.parse_args(argv)
+    for path in render(args.out, args.environment, args.host, args.datasource_uid,
+                       args.runbook_base):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

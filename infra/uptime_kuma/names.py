@@ -1,0 +1,17 @@
+"""Monitor names: the contract between Uptime Kuma and Grafana.
+
+Kuma exports `monitor_status{monitor_name=...}`; dashboards/ and the alert rules select on
+these names, so both sides import them from here (no Pulumi import, cheap for dashboards).
+"""
+
+from __future__ import annotations
+
+READINESS_MONITOR = "API readiness"
+BACKUP_MONITOR = "Nightly backup heartbeat"
+KEEPALIVE_MONITOR = "Supabase keep-alive"
+READINESS_KEYWORD = '"status":"ok"'
+"""app/routes/ops.py answers a ready /readyz with {"status": "ok", ...} (compact JSON)."""
+
+
+def endpoint_monitor_name(host: str) -> str:
+    return f"HTTPS {host}"
