@@ -123,11 +123,18 @@ class Exchange:
     rng: random.Random = field(default_factory=random.Random)
     requests_sent: int = 0
 
-    def send(self, operation: str, request: httpx.Request, *, scope: str) -> httpx.Response:
-        """Send with retries; return a 2xx response or raise an ApiError naming `operation`."""
+    def send(
+        self, operation: str, request: httpx.Request, *, scope: str, idempotent: bool = True
+    ) -> httpx.Response:
+        """Send with retries; return a 2xx response or raise an ApiError naming `operation`.
+
+        A non-idempotent request (a create) is never re-sent after a timeout or 5xx: the
+        server may have acted on it. The error stops the step; the next `up` adopts what was
+        made. A 429 is always safe to retry (the server refused the request).
+        """
         waited_for_rate_limit = 0.0
         for attempt in range(1, self.policy.max_attempts + 1):
-            last = attempt == self.policy.max_attempts
+            last = attempt == self.policy.max_attempts or not idempotent
             try:
                 self.requests_sent += 1
                 response = self.client.send(request)
@@ -151,6 +158,8 @@ class Exchange:
             status = response.status_code
             if 200 <= status < 300:
                 return response
+            if status == 429:
+                last = attempt == self.policy.max_attempts
             if status in (401, 403):
                 hint = AuthHint(self.auth_hint.config_key, scope)
                 raise ApiAuthError(operation, hint.message(status))

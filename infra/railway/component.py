@@ -1,0 +1,167 @@
+"""The CRM API and Uptime Kuma on Railway, as one component.
+
+The API service builds from this repository's `app/` directory; its custom domain's required
+CNAME is exposed as `api_dns_target` for the Cloudflare record (no copied targets). Uptime Kuma
+runs from its image with a volume for its SQLite data; `uptime_kuma_url` is its public URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+
+from infra.railway.resources import (
+    CustomDomain,
+    Environment,
+    InstanceSettings,
+    Project,
+    Service,
+    ServiceDomain,
+    ServiceInstance,
+    ServiceSource,
+    Variables,
+    Volume,
+)
+
+UPTIME_KUMA_IMAGE = "louislam/uptime-kuma:2"
+UPTIME_KUMA_DATA = "/app/data"
+UPTIME_KUMA_PORT = 3001
+
+
+@dataclass(frozen=True)
+class ApiServiceArgs:
+    repo: str  # GitHub owner/name of this repository
+    hostname: str  # the API's custom domain, e.g. api.careers.example.edu
+    branch: str = "main"
+    root_directory: str = "app"
+    start_command: str | None = None
+    port: int = 8000
+    healthcheck_path: str = "/readyz"
+    healthcheck_timeout_s: int = 60
+    replicas: int = 1
+    restart_policy: str = "ON_FAILURE"
+    restart_max_retries: int = 5
+    variables: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    secret_variables: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RailwayArgs:
+    project_name: str
+    region: str
+    api: ApiServiceArgs
+    environment: str = "production"
+    workspace_id: str | None = None
+    adopt_project_id: str | None = None
+
+
+class RailwayApp(pulumi.ComponentResource):
+    api_dns_target: pulumi.Output[str]
+    uptime_kuma_url: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: RailwayArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("careers-crm:railway:App", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.project = Project(
+            f"{name}-project",
+            args.project_name,
+            workspace_id=args.workspace_id,
+            adopt_id=args.adopt_project_id,
+            opts=child,
+        )
+        project_id = self.project.id
+        self.environment = Environment(f"{name}-env", project_id, args.environment, opts=child)
+        env_id = self.environment.id
+        api = args.api
+
+        self.api = Service(
+            f"{name}-api",
+            project_id,
+            env_id,
+            "api",
+            ServiceSource(repo=api.repo, branch=api.branch),
+            opts=child,
+        )
+        self.api_settings = ServiceInstance(
+            f"{name}-api-settings",
+            self.api.id,
+            env_id,
+            InstanceSettings(
+                region=args.region,
+                healthcheck_path=api.healthcheck_path,
+                healthcheck_timeout_s=api.healthcheck_timeout_s,
+                replicas=api.replicas,
+                start_command=api.start_command,
+                restart_policy=api.restart_policy,
+                restart_max_retries=api.restart_max_retries,
+                root_directory=api.root_directory,
+            ),
+            opts=child,
+        )
+        self.api_variables = Variables(
+            f"{name}-api-vars",
+            project_id,
+            env_id,
+            self.api.id,
+            {"PORT": str(api.port), **api.variables},
+            api.secret_variables,
+            opts=child,
+        )
+        self.api_domain = CustomDomain(
+            f"{name}-api-domain",
+            project_id,
+            env_id,
+            self.api.id,
+            api.hostname,
+            api.port,
+            opts=child,
+        )
+
+        self.uptime_kuma = Service(
+            f"{name}-uptime-kuma",
+            project_id,
+            env_id,
+            "uptime-kuma",
+            ServiceSource(image=UPTIME_KUMA_IMAGE),
+            opts=child,
+        )
+        self.uptime_kuma_settings = ServiceInstance(
+            f"{name}-uptime-kuma-settings",
+            self.uptime_kuma.id,
+            env_id,
+            # One replica: Kuma keeps its state in SQLite on the volume.
+            InstanceSettings(
+                region=args.region,
+                healthcheck_path="/",
+                replicas=1,
+                restart_policy="ALWAYS",
+                restart_max_retries=0,
+            ),
+            opts=child,
+        )
+        self.uptime_kuma_volume = Volume(
+            f"{name}-uptime-kuma-data",
+            project_id,
+            env_id,
+            self.uptime_kuma.id,
+            UPTIME_KUMA_DATA,
+            opts=child,
+        )
+        self.uptime_kuma_domain = ServiceDomain(
+            f"{name}-uptime-kuma-domain",
+            project_id,
+            env_id,
+            self.uptime_kuma.id,
+            UPTIME_KUMA_PORT,
+            opts=child,
+        )
+
+        self.api_dns_target = self.api_domain.dns_target
+        self.uptime_kuma_url = self.uptime_kuma_domain.url
+        self.register_outputs(
+            {"api_dns_target": self.api_dns_target, "uptime_kuma_url": self.uptime_kuma_url}
+        )
