@@ -14,6 +14,10 @@ MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB
 DEFAULT_PART_SIZE = 16 * MIB
 DEFAULT_PREFIX = "postgres"
+# The app's own schemas: tables (public), RLS helper functions (private) and the migration
+# history (crm_migrations), so a restored database needs no re-migration. Supabase's own
+# schemas (auth, storage, ...) belong to the platform and are never dumped.
+DEFAULT_SCHEMAS = "public,private,crm_migrations"
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
 
@@ -69,7 +73,9 @@ def backup_from_env(env: Mapping[str, str] | None = None) -> BackupSettings:
             "DATABASE_URL is not set: set it to the direct (session) PostgreSQL "
             "connection string of the database to back up"
         )
-    schemas = tuple(s.strip() for s in env.get("BACKUP_SCHEMAS", "public").split(",") if s.strip())
+    schemas = tuple(
+        s.strip() for s in env.get("BACKUP_SCHEMAS", DEFAULT_SCHEMAS).split(",") if s.strip()
+    )
     bad = [s for s in schemas if not _SCHEMA_RE.match(s)]
     if not schemas or bad:
         problems.append(

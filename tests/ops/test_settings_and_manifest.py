@@ -46,7 +46,7 @@ def test_defaults_and_secrets_stay_out_of_repr() -> None:
     settings = backup_from_env(GOOD)
     assert settings.storage.part_size == 16 * MIB
     assert settings.storage.prefix == "postgres"
-    assert settings.schemas == ("public",)
+    assert settings.schemas == ("public", "private", "crm_migrations")
     assert settings.lock_wait_timeout_s == 300
     assert "fake-secret" not in repr(settings)
     assert "fake-password" not in repr(settings)

@@ -221,3 +221,12 @@ def test_dependabot_covers_python_and_actions() -> None:
     if (ROOT / "package.json").exists():
         assert "npm" in ecosystems
     assert all(u.get("cooldown", {}).get("default-days", 0) >= 7 for u in config["updates"])
+
+
+def test_repository_files_named_in_scripts_exist() -> None:
+    for wf in workflows():
+        for job_id, step in wf.steps():
+            for path in re.findall(
+                r"(?:-f|--file)\s+((?:app|policies|stacks)/\S+)", step.get("run", "")
+            ):
+                assert (ROOT / path).is_file(), f"{wf.name}/{job_id}: {path} does not exist"
