@@ -15,7 +15,7 @@ STAMP := $(VENV)/.synced-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup plan audit test lint typecheck bench dashboards clean
+.PHONY: help setup plan audit checkov-env test lint typecheck bench dashboards clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,7 +33,20 @@ setup: $(STAMP) ## Create .venv from uv.lock (done by every target)
 plan: $(STAMP) ## Plan STACK offline under Pulumi's mock runtime -> build/$(STACK)/resources.json
 	$(PY) -m stacks.plan --stack $(STACK)
 
-audit: plan ## Plan STACK, run every policy and scanner, write build/$(STACK)/report/
+# checkov pins clash with ours: it gets its own venv from hashed pins (regenerate with
+# `$(UV) pip compile --python-version 3.11 --generate-hashes policies/scanners/checkov-requirements.in`).
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.synced-stamp
+$(CHECKOV_STAMP): $(UV) policies/scanners/checkov-requirements.txt
+	$(UV) venv --quiet --allow-existing --python $(PYTHON_BOOT) $(CHECKOV_VENV)
+	$(UV) pip install --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes \
+		--compile-bytecode -r policies/scanners/checkov-requirements.txt
+	touch $(CHECKOV_STAMP)
+
+checkov-env: $(CHECKOV_STAMP) ## checkov 3.3.30 in its own venv (.venv-checkov)
+
+audit: $(STAMP) $(CHECKOV_STAMP) ## Plan STACK, run every policy and scanner, write build/$(STACK)/report/
+	$(PY) -m policies.audit --stack $(STACK) --plan
 
 test: $(STAMP) ## Run the whole test suite (installs the Debian packages it starts for real)
 	.ci/ensure-system-packages
