@@ -19,5 +19,5 @@ PolicyPack(
     enforcement_level=EnforcementLevel.MANDATORY,
     policies=[rule.to_policy() for rule in ALL_RULES],
     description="Security rules for the Career Services CRM platform (edge, R2, Supabase, "
-                "Railway, Vercel, GitHub, observability, stack-wide).",
+    "Railway, Vercel, GitHub, observability, stack-wide).",
 )

@@ -29,8 +29,12 @@ class Control:
         return f"{self.framework} {self.version} {self.id}"
 
     def as_dict(self) -> dict[str, str]:
-        return {"framework": self.framework, "version": self.version, "id": self.id,
-                "title": self.title}
+        return {
+            "framework": self.framework,
+            "version": self.version,
+            "id": self.id,
+            "title": self.title,
+        }
 
 
 def _asvs(id_: str, title: str) -> Control:

@@ -71,8 +71,11 @@ def to_finding(rule: Rule, violation: Violation, urn: str, resource_type: str) -
     )
 
 
-def evaluate(graph: Graph, rules: Sequence[Rule] = ALL_RULES,
-             config: Mapping[str, Mapping[str, Any]] | None = None) -> Evaluation:
+def evaluate(
+    graph: Graph,
+    rules: Sequence[Rule] = ALL_RULES,
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Evaluation:
     config = config or {}
     findings: list[Finding] = []
     inspected: dict[str, int] = {}
@@ -86,16 +89,23 @@ def evaluate(graph: Graph, rules: Sequence[Rule] = ALL_RULES,
                         continue
                     count += 1
                     args = resource_args(graph, resource, rule_config)
-                    findings.extend(to_finding(rule, v, resource.urn, resource.type)
-                                    for v in rule.check_resource(args))
+                    findings.extend(
+                        to_finding(rule, v, resource.urn, resource.type)
+                        for v in rule.check_resource(args)
+                    )
                 inspected[rule.id] = count
             else:
                 inspected[rule.id] = len(graph.resources)
                 for v in rule.check_stack(stack_args(graph, rule_config)):
                     target = graph.index.get(v.urn or "")
-                    findings.append(to_finding(
-                        rule, v, target.urn if target else (v.urn or stack_urn(graph)),
-                        target.type if target else STACK_TYPE))
+                    findings.append(
+                        to_finding(
+                            rule,
+                            v,
+                            target.urn if target else (v.urn or stack_urn(graph)),
+                            target.type if target else STACK_TYPE,
+                        )
+                    )
         except Exception as exc:  # a crashing rule must not read as a pass
             raise EvaluationError(f"rule {rule.id} failed: {type(exc).__name__}: {exc}") from exc
     return Evaluation(graph, rules, findings, inspected)
@@ -109,14 +119,16 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise GraphError(f"{path}: cannot read policy config ({exc})") from None
-    if not isinstance(raw, dict) or not all(isinstance(v, dict) for k, v in raw.items()
-                                            if k != "all"):
-        raise GraphError(f"{path}: expected {{\"<policy id>\": {{\"<setting>\": value}}}}")
+    if not isinstance(raw, dict) or not all(
+        isinstance(v, dict) for k, v in raw.items() if k != "all"
+    ):
+        raise GraphError(f'{path}: expected {{"<policy id>": {{"<setting>": value}}}}')
     return {k: v for k, v in raw.items() if isinstance(v, dict)}
 
 
-def run(graph_path: Path, config_path: Path | None = None,
-        exceptions_path: Path = DEFAULT_PATH) -> Evaluation:
+def run(
+    graph_path: Path, config_path: Path | None = None, exceptions_path: Path = DEFAULT_PATH
+) -> Evaluation:
     graph = load_graph(graph_path)
     evaluation = evaluate(graph, ALL_RULES, load_config(config_path))
     evaluation.findings = apply_exceptions(evaluation.findings, load_exceptions(exceptions_path))
@@ -124,8 +136,11 @@ def run(graph_path: Path, config_path: Path | None = None,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policies.evaluate", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m policies.evaluate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("graph", type=Path, help="build/<stack>/resources.json")
     parser.add_argument("--config", type=Path, help="policy pack config JSON")
     parser.add_argument("--exceptions", type=Path, default=DEFAULT_PATH)

@@ -41,9 +41,13 @@ class PolicyException:
         return any(t and fnmatch.fnmatchcase(t, self.resource) for t in targets)
 
     def as_dict(self) -> dict[str, str]:
-        return {"policy_id": self.policy_id, "resource": self.resource,
-                "justification": self.justification, "owner": self.owner,
-                "expires": self.expires.isoformat()}
+        return {
+            "policy_id": self.policy_id,
+            "resource": self.resource,
+            "justification": self.justification,
+            "owner": self.owner,
+            "expires": self.expires.isoformat(),
+        }
 
 
 def load_exceptions(path: Path = DEFAULT_PATH) -> list[PolicyException]:
@@ -66,26 +70,37 @@ def _parse(entry: Any, where: str) -> PolicyException:
         raise ExceptionsError(f"{where}: must be a mapping with {', '.join(REQUIRED)}")
     missing = [k for k in REQUIRED if entry.get(k) in (None, "")]
     if missing:
-        raise ExceptionsError(f"{where}: missing {', '.join(missing)}; every exception needs "
-                              "a reviewed justification, an owner and an expiry date")
+        raise ExceptionsError(
+            f"{where}: missing {', '.join(missing)}; every exception needs "
+            "a reviewed justification, an owner and an expiry date"
+        )
     expires = entry["expires"]
     if isinstance(expires, str):
         try:
             expires = dt.date.fromisoformat(expires)
         except ValueError:
-            raise ExceptionsError(f"{where}.expires: '{expires}' is not a date; "
-                                  "write it as YYYY-MM-DD") from None
+            raise ExceptionsError(
+                f"{where}.expires: '{expires}' is not a date; write it as YYYY-MM-DD"
+            ) from None
     if not isinstance(expires, dt.date):
         raise ExceptionsError(f"{where}.expires: write the date as YYYY-MM-DD")
     if len(str(entry["justification"]).strip()) < 20:
-        raise ExceptionsError(f"{where}.justification: explain the accepted risk in a sentence "
-                              "(at least 20 characters)")
-    return PolicyException(str(entry["policy_id"]), str(entry["resource"]),
-                           str(entry["justification"]).strip(), str(entry["owner"]), expires)
+        raise ExceptionsError(
+            f"{where}.justification: explain the accepted risk in a sentence "
+            "(at least 20 characters)"
+        )
+    return PolicyException(
+        str(entry["policy_id"]),
+        str(entry["resource"]),
+        str(entry["justification"]).strip(),
+        str(entry["owner"]),
+        expires,
+    )
 
 
-def apply_exceptions(findings: list[Finding], exceptions: list[PolicyException],
-                     today: dt.date | None = None) -> list[Finding]:
+def apply_exceptions(
+    findings: list[Finding], exceptions: list[PolicyException], today: dt.date | None = None
+) -> list[Finding]:
     today = today or dt.datetime.now(dt.UTC).date()
     result = []
     for finding in findings:

@@ -84,8 +84,7 @@ def load_graph(path: Path) -> Graph:
     return parse_graph(raw, str(path), options)
 
 
-def parse_graph(raw: Any, source: str = "graph",
-                options: Mapping[str, Any] | None = None) -> Graph:
+def parse_graph(raw: Any, source: str = "graph", options: Mapping[str, Any] | None = None) -> Graph:
     options = options or {}
     if not isinstance(raw, dict):
         raise GraphError(f"{source}: expected a JSON object with project, stack and resources")
@@ -118,8 +117,9 @@ def parse_graph(raw: Any, source: str = "graph",
                 provider=item.get("provider") or None,
                 inputs=inputs,
                 dependencies=tuple(deps),
-                protect=bool(item.get("protect", (options.get(item["urn"]) or {}).get(
-                    "protect", False))),
+                protect=bool(
+                    item.get("protect", (options.get(item["urn"]) or {}).get("protect", False))
+                ),
             )
         )
     return Graph(project=raw["project"], stack=raw["stack"], resources=tuple(resources))
@@ -145,8 +145,9 @@ def _options(resource: GraphResource) -> PolicyResourceOptions:
     )
 
 
-def _provider(graph_index: Mapping[str, GraphResource],
-              resource: GraphResource) -> PolicyProviderResource | None:
+def _provider(
+    graph_index: Mapping[str, GraphResource], resource: GraphResource
+) -> PolicyProviderResource | None:
     urn = provider_urn(resource.provider)
     if urn is None:
         return None
@@ -157,8 +158,9 @@ def _provider(graph_index: Mapping[str, GraphResource],
     return PolicyProviderResource(found.type, found.inputs, found.urn, found.name)
 
 
-def resource_args(graph: Graph, resource: GraphResource,
-                  config: Mapping[str, Any] | None = None) -> ResourceValidationArgs:
+def resource_args(
+    graph: Graph, resource: GraphResource, config: Mapping[str, Any] | None = None
+) -> ResourceValidationArgs:
     return ResourceValidationArgs(
         resource.type,
         resource.inputs,

@@ -132,7 +132,8 @@ class Rule:
         }
         if self.config:
             common["config_schema"] = PolicyConfigSchema(
-                properties={k: dict(v) for k, v in self.config.items()})
+                properties={k: dict(v) for k, v in self.config.items()}
+            )
         if self.resource_check is not None:
 
             def validate_resource(args: ResourceValidationArgs, report: ReportViolation) -> None:

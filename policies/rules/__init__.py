@@ -5,9 +5,7 @@ from __future__ import annotations
 from policies.model import Rule
 from policies.rules import edge, github, r2, stack
 
-ALL_RULES: tuple[Rule, ...] = tuple(
-    edge.RULES + r2.RULES + github.RULES + stack.RULES
-)
+ALL_RULES: tuple[Rule, ...] = tuple(edge.RULES + r2.RULES + github.RULES + stack.RULES)
 
 
 def _check_unique() -> None:

@@ -64,44 +64,72 @@ def _setting(args: StackValidationArgs, zone: str, setting_id: str) -> PolicyRes
     return None
 
 
-def _require_setting(args: StackValidationArgs, setting_id: str,
-                     ok: Any, required: str) -> Iterator[Violation]:
+def _require_setting(
+    args: StackValidationArgs, setting_id: str, ok: Any, required: str
+) -> Iterator[Violation]:
     for zone in sorted(_zones(args)):
         found = _setting(args, zone, setting_id)
         if found is None:
-            yield Violation(f"zone {zone} does not manage the '{setting_id}' setting, so "
-                            "Cloudflare's default applies", path=f"ZoneSetting[{setting_id}]",
-                            actual="absent", required=required)
+            yield Violation(
+                f"zone {zone} does not manage the '{setting_id}' setting, so "
+                "Cloudflare's default applies",
+                path=f"ZoneSetting[{setting_id}]",
+                actual="absent",
+                required=required,
+            )
             continue
         value = get(found.props, "value")
         if not ok(value):
-            yield Violation(f"zone setting '{setting_id}' is {value!r}", path="value",
-                            actual=value, required=required, urn=found.urn)
+            yield Violation(
+                f"zone setting '{setting_id}' is {value!r}",
+                path="value",
+                actual=value,
+                required=required,
+                urn=found.urn,
+            )
 
 
-@stack_rule(RULES, id="CRM-EDGE-001", title="Origin TLS is Full (strict)", severity=CRITICAL,
-            enforcement=MANDATORY, controls=[c.ASVS_9_2_1, c.CIS_3_10, c.SOC2_CC6_7],
-            description="Cloudflare must validate the origin certificate; 'flexible' and 'full' "
-                        "let anyone on the path to the origin read or alter traffic.",
-            remediation="Set the zone's 'ssl' ZoneSetting to 'strict' (EdgeArgs / tls.py).")
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-001",
+    title="Origin TLS is Full (strict)",
+    severity=CRITICAL,
+    enforcement=MANDATORY,
+    controls=[c.ASVS_9_2_1, c.CIS_3_10, c.SOC2_CC6_7],
+    description="Cloudflare must validate the origin certificate; 'flexible' and 'full' "
+    "let anyone on the path to the origin read or alter traffic.",
+    remediation="Set the zone's 'ssl' ZoneSetting to 'strict' (EdgeArgs / tls.py).",
+)
 def ssl_strict(args: StackValidationArgs) -> Iterator[Violation]:
     return _require_setting(args, "ssl", lambda v: v in ("strict", "origin_pull"), "strict")
 
 
-@stack_rule(RULES, id="CRM-EDGE-002", title="Minimum TLS version is 1.2 or higher",
-            severity=HIGH, enforcement=MANDATORY,
-            controls=[c.ASVS_9_1_3, c.CIS_3_10, c.SOC2_CC6_7],
-            description="TLS 1.0 and 1.1 are deprecated (RFC 8996) and must not be negotiated.",
-            remediation="Set 'min_tls_version' to '1.2' (or '1.3' where every client allows).")
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-002",
+    title="Minimum TLS version is 1.2 or higher",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    controls=[c.ASVS_9_1_3, c.CIS_3_10, c.SOC2_CC6_7],
+    description="TLS 1.0 and 1.1 are deprecated (RFC 8996) and must not be negotiated.",
+    remediation="Set 'min_tls_version' to '1.2' (or '1.3' where every client allows).",
+)
 def min_tls(args: StackValidationArgs) -> Iterator[Violation]:
-    return _require_setting(args, "min_tls_version",
-                            lambda v: isinstance(v, str) and v in ("1.2", "1.3"), ">= 1.2")
+    return _require_setting(
+        args, "min_tls_version", lambda v: isinstance(v, str) and v in ("1.2", "1.3"), ">= 1.2"
+    )
 
 
-@stack_rule(RULES, id="CRM-EDGE-003", title="Always Use HTTPS is on", severity=HIGH,
-            enforcement=MANDATORY, controls=[c.ASVS_9_1_1, c.CIS_3_10, c.SOC2_CC6_7],
-            description="Plain HTTP requests must be redirected to HTTPS at the edge.",
-            remediation="Set the 'always_use_https' ZoneSetting to 'on'.")
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-003",
+    title="Always Use HTTPS is on",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    controls=[c.ASVS_9_1_1, c.CIS_3_10, c.SOC2_CC6_7],
+    description="Plain HTTP requests must be redirected to HTTPS at the edge.",
+    remediation="Set the 'always_use_https' ZoneSetting to 'on'.",
+)
 def always_https(args: StackValidationArgs) -> Iterator[Violation]:
     return _require_setting(args, "always_use_https", lambda v: v == "on", "on")
 
@@ -125,38 +153,59 @@ def _hsts_problems(value: Any) -> list[str]:
     return problems
 
 
-@stack_rule(RULES, id="CRM-EDGE-004", title="HSTS for at least 6 months, with subdomains",
-            severity=HIGH, enforcement=MANDATORY,
-            controls=[c.ASVS_14_4_5, c.CIS_3_10, c.SOC2_CC6_7],
-            description="Browsers must refuse plain HTTP to every CRM host for six months after "
-                        "a visit (Strict-Transport-Security max-age >= 15724800; "
-                        "includeSubDomains).",
-            remediation="In the 'security_header' ZoneSetting set strictTransportSecurity "
-                        "enabled=true, maxAge>=15724800, includeSubdomains=true.")
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-004",
+    title="HSTS for at least 6 months, with subdomains",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    controls=[c.ASVS_14_4_5, c.CIS_3_10, c.SOC2_CC6_7],
+    description="Browsers must refuse plain HTTP to every CRM host for six months after "
+    "a visit (Strict-Transport-Security max-age >= 15724800; "
+    "includeSubDomains).",
+    remediation="In the 'security_header' ZoneSetting set strictTransportSecurity "
+    "enabled=true, maxAge>=15724800, includeSubdomains=true.",
+)
 def hsts(args: StackValidationArgs) -> Iterator[Violation]:
-    for v in _require_setting(args, "security_header", _hsts_ok,
-                              f"enabled, maxAge >= {HSTS_MIN_SECONDS}, includeSubdomains"):
+    for v in _require_setting(
+        args,
+        "security_header",
+        _hsts_ok,
+        f"enabled, maxAge >= {HSTS_MIN_SECONDS}, includeSubdomains",
+    ):
         if v.urn is None:
             yield v
             continue
         found = next(r for r in args.resources if r.urn == v.urn)
-        yield Violation("; ".join(_hsts_problems(get(found.props, "value"))),
-                        path="value.strictTransportSecurity",
-                        actual=get(found.props, "value.strictTransportSecurity"),
-                        required=v.required, urn=v.urn)
+        yield Violation(
+            "; ".join(_hsts_problems(get(found.props, "value"))),
+            path="value.strictTransportSecurity",
+            actual=get(found.props, "value.strictTransportSecurity"),
+            required=v.required,
+            urn=v.urn,
+        )
 
 
-@stack_rule(RULES, id="CRM-EDGE-012", title="TLS 1.3 is enabled", severity=LOW,
-            enforcement=ADVISORY, controls=[c.ASVS_9_1_3, c.CIS_3_10],
-            description="TLS 1.3 removes legacy cipher suites and speeds up the handshake.",
-            remediation="Set the 'tls_1_3' ZoneSetting to 'on'.")
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-012",
+    title="TLS 1.3 is enabled",
+    severity=LOW,
+    enforcement=ADVISORY,
+    controls=[c.ASVS_9_1_3, c.CIS_3_10],
+    description="TLS 1.3 removes legacy cipher suites and speeds up the handshake.",
+    remediation="Set the 'tls_1_3' ZoneSetting to 'on'.",
+)
 def tls13(args: StackValidationArgs) -> Iterator[Violation]:
     return _require_setting(args, "tls_1_3", lambda v: v in ("on", "zrt"), "on")
 
 
 def _phase_rulesets(args: StackValidationArgs, zone: str, phase: str) -> list[PolicyResource]:
-    return [r for r in of_type(args, RULESET)
-            if get(r.props, "zoneId") == zone and get(r.props, "phase") == phase]
+    return [
+        r
+        for r in of_type(args, RULESET)
+        if get(r.props, "zoneId") == zone and get(r.props, "phase") == phase
+    ]
 
 
 def _enabled(rule: Any) -> bool:
@@ -168,12 +217,19 @@ def _plan(args: StackValidationArgs) -> str:
     return plan if plan in CLOUDFLARE_PLAN_LIMITS else "free"
 
 
-@stack_rule(RULES, id="CRM-EDGE-005", title="A managed WAF ruleset is deployed", severity=HIGH,
-            enforcement=MANDATORY, controls=[c.CIS_13_10, c.SOC2_CC6_6],
-            description="Every zone executes Cloudflare's managed ruleset for its plan (the "
-                        "Free Managed Ruleset on the free plan) in the managed firewall phase.",
-            remediation="Add an enabled 'execute' rule for the plan's managed ruleset id to the "
-                        "zone's http_request_firewall_managed Ruleset.", config=PLAN_CONFIG)
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-005",
+    title="A managed WAF ruleset is deployed",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    controls=[c.CIS_13_10, c.SOC2_CC6_6],
+    description="Every zone executes Cloudflare's managed ruleset for its plan (the "
+    "Free Managed Ruleset on the free plan) in the managed firewall phase.",
+    remediation="Add an enabled 'execute' rule for the plan's managed ruleset id to the "
+    "zone's http_request_firewall_managed Ruleset.",
+    config=PLAN_CONFIG,
+)
 def managed_waf(args: StackValidationArgs) -> Iterator[Violation]:
     plan = _plan(args)
     wanted = MANAGED_RULESETS["free" if plan == "free" else "paid"]
@@ -185,26 +241,34 @@ def managed_waf(args: StackValidationArgs) -> Iterator[Violation]:
             if get(rule, "action") == "execute" and _enabled(rule)
         }
         if not executed & wanted:
-            yield Violation(f"zone {zone} executes no managed WAF ruleset of the {plan} plan",
-                            path=f"Ruleset[{MANAGED_PHASE}].rules[].actionParameters.id",
-                            actual=sorted(str(e) for e in executed),
-                            required=f"one of {sorted(wanted)}")
+            yield Violation(
+                f"zone {zone} executes no managed WAF ruleset of the {plan} plan",
+                path=f"Ruleset[{MANAGED_PHASE}].rules[].actionParameters.id",
+                actual=sorted(str(e) for e in executed),
+                required=f"one of {sorted(wanted)}",
+            )
 
 
 def _expressions(rulesets: list[PolicyResource]) -> list[tuple[PolicyResource, int, Any]]:
-    return [(rs, i, rule) for rs in rulesets
-            for i, rule in enumerate(as_list(get(rs.props, "rules")))]
+    return [
+        (rs, i, rule) for rs in rulesets for i, rule in enumerate(as_list(get(rs.props, "rules")))
+    ]
 
 
-@stack_rule(RULES, id="CRM-EDGE-006", title="Rate limiting covers sign-in and API paths",
-            severity=HIGH, enforcement=MANDATORY,
-            controls=[c.ASVS_2_2_1, c.ASVS_11_1_4, c.CIS_13_10, c.SOC2_CC6_6],
-            description="An enabled blocking rate limit rule must match the authentication "
-                        "paths and the API paths, so credential stuffing and scraping are "
-                        "throttled at the edge.",
-            remediation="Add the sign-in and API path prefixes to an enabled rate limit rule "
-                        "(action block or managed_challenge) in the http_ratelimit Ruleset.",
-            config=PATHS_CONFIG)
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-006",
+    title="Rate limiting covers sign-in and API paths",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    controls=[c.ASVS_2_2_1, c.ASVS_11_1_4, c.CIS_13_10, c.SOC2_CC6_6],
+    description="An enabled blocking rate limit rule must match the authentication "
+    "paths and the API paths, so credential stuffing and scraping are "
+    "throttled at the edge.",
+    remediation="Add the sign-in and API path prefixes to an enabled rate limit rule "
+    "(action block or managed_challenge) in the http_ratelimit Ruleset.",
+    config=PATHS_CONFIG,
+)
 def rate_limit_coverage(args: StackValidationArgs) -> Iterator[Violation]:
     paths = [str(p) for p in setting(args.get_config(), "rateLimitPaths")]
     for zone in sorted(_zones(args)):
@@ -213,44 +277,61 @@ def rate_limit_coverage(args: StackValidationArgs) -> Iterator[Violation]:
         active = [
             str(get(rule, "expression", ""))
             for _, _, rule in _expressions(_phase_rulesets(args, zone, RATELIMIT_PHASE))
-            if _enabled(rule) and get(rule, "action") in ("block", "managed_challenge",
-                                                           "challenge", "js_challenge")
+            if _enabled(rule)
+            and get(rule, "action") in ("block", "managed_challenge", "challenge", "js_challenge")
         ]
         text = " ".join(active)
         missing = [p for p in paths if f'"{p}' not in text]
         if missing:
-            yield Violation(f"zone {zone}: no enabled rate limit rule matches "
-                            f"{', '.join(missing)}",
-                            path=f"Ruleset[{RATELIMIT_PHASE}].rules[].expression",
-                            actual=active, required=[f"{p}*" for p in paths])
+            yield Violation(
+                f"zone {zone}: no enabled rate limit rule matches {', '.join(missing)}",
+                path=f"Ruleset[{RATELIMIT_PHASE}].rules[].expression",
+                actual=active,
+                required=[f"{p}*" for p in paths],
+            )
 
 
 def _limits(args: StackValidationArgs) -> dict[str, Any]:
     return CLOUDFLARE_PLAN_LIMITS[_plan(args)]
 
 
-@stack_rule(RULES, id="CRM-EDGE-007", title="Custom WAF rules fit the plan", severity=MEDIUM,
-            enforcement=MANDATORY, controls=[c.CIS_4_1, c.SOC2_CC8_1],
-            description="The number of custom rules, and regex use, must be within what the "
-                        "zone's plan allows, or Cloudflare rejects the change at `up`.",
-            remediation="Merge or drop custom rules, or set the policy config cloudflarePlan "
-                        "to the plan the zone really has.", config=PLAN_CONFIG)
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-007",
+    title="Custom WAF rules fit the plan",
+    severity=MEDIUM,
+    enforcement=MANDATORY,
+    controls=[c.CIS_4_1, c.SOC2_CC8_1],
+    description="The number of custom rules, and regex use, must be within what the "
+    "zone's plan allows, or Cloudflare rejects the change at `up`.",
+    remediation="Merge or drop custom rules, or set the policy config cloudflarePlan "
+    "to the plan the zone really has.",
+    config=PLAN_CONFIG,
+)
 def custom_rules_fit(args: StackValidationArgs) -> Iterator[Violation]:
     limits = _limits(args)
     for zone in sorted(_zones(args)):
         rules = _expressions(_phase_rulesets(args, zone, CUSTOM_PHASE))
         if len(rules) > limits["custom_rules"]:
-            yield Violation(f"zone {zone} has {len(rules)} custom rules; the "
-                            f"{_plan(args)} plan allows {limits['custom_rules']}",
-                            path=f"Ruleset[{CUSTOM_PHASE}].rules", actual=len(rules),
-                            required=f"<= {limits['custom_rules']}", urn=rules[0][0].urn)
+            yield Violation(
+                f"zone {zone} has {len(rules)} custom rules; the "
+                f"{_plan(args)} plan allows {limits['custom_rules']}",
+                path=f"Ruleset[{CUSTOM_PHASE}].rules",
+                actual=len(rules),
+                required=f"<= {limits['custom_rules']}",
+                urn=rules[0][0].urn,
+            )
         if not limits["regex"]:
             for rs, i, rule in rules:
                 if " matches " in f" {get(rule, 'expression', '')} ":
-                    yield Violation(f"custom rule {i} uses regex ('matches'), not available "
-                                    f"on the {_plan(args)} plan", path=f"rules.{i}.expression",
-                                    actual=get(rule, "expression"), required="no regex",
-                                    urn=rs.urn)
+                    yield Violation(
+                        f"custom rule {i} uses regex ('matches'), not available "
+                        f"on the {_plan(args)} plan",
+                        path=f"rules.{i}.expression",
+                        actual=get(rule, "expression"),
+                        required="no regex",
+                        urn=rs.urn,
+                    )
 
 
 def _rate_rules(args: StackValidationArgs) -> Iterator[tuple[PolicyResource, int, Any]]:
@@ -258,80 +339,125 @@ def _rate_rules(args: StackValidationArgs) -> Iterator[tuple[PolicyResource, int
         yield from _expressions(_phase_rulesets(args, zone, RATELIMIT_PHASE))
 
 
-@stack_rule(RULES, id="CRM-EDGE-008", title="Rate limit period is one the plan offers",
-            severity=MEDIUM, enforcement=MANDATORY, controls=[c.CIS_4_1, c.SOC2_CC8_1],
-            description="Cloudflare accepts only the plan's counting periods (10 s on Free).",
-            remediation="Use a period the plan offers (see policies/settings.py).",
-            config=PLAN_CONFIG)
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-008",
+    title="Rate limit period is one the plan offers",
+    severity=MEDIUM,
+    enforcement=MANDATORY,
+    controls=[c.CIS_4_1, c.SOC2_CC8_1],
+    description="Cloudflare accepts only the plan's counting periods (10 s on Free).",
+    remediation="Use a period the plan offers (see policies/settings.py).",
+    config=PLAN_CONFIG,
+)
 def rate_limit_period(args: StackValidationArgs) -> Iterator[Violation]:
     allowed = _limits(args)["rate_limit_periods"]
     for rs, i, rule in _rate_rules(args):
         period = number(get(rule, "ratelimit.period"))
         if period is None or int(period) not in allowed:
-            yield Violation(f"rate limit rule {i} counts over {get(rule, 'ratelimit.period')} s",
-                            path=f"rules.{i}.ratelimit.period",
-                            actual=get(rule, "ratelimit.period"),
-                            required=f"one of {list(allowed)}", urn=rs.urn)
+            yield Violation(
+                f"rate limit rule {i} counts over {get(rule, 'ratelimit.period')} s",
+                path=f"rules.{i}.ratelimit.period",
+                actual=get(rule, "ratelimit.period"),
+                required=f"one of {list(allowed)}",
+                urn=rs.urn,
+            )
 
 
-@stack_rule(RULES, id="CRM-EDGE-009", title="Rate limit mitigation timeout fits the plan",
-            severity=MEDIUM, enforcement=MANDATORY, controls=[c.CIS_4_1, c.SOC2_CC8_1],
-            description="Cloudflare accepts only the plan's mitigation timeouts (10 s on Free).",
-            remediation="Use a mitigation timeout the plan offers.", config=PLAN_CONFIG)
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-009",
+    title="Rate limit mitigation timeout fits the plan",
+    severity=MEDIUM,
+    enforcement=MANDATORY,
+    controls=[c.CIS_4_1, c.SOC2_CC8_1],
+    description="Cloudflare accepts only the plan's mitigation timeouts (10 s on Free).",
+    remediation="Use a mitigation timeout the plan offers.",
+    config=PLAN_CONFIG,
+)
 def rate_limit_timeout(args: StackValidationArgs) -> Iterator[Violation]:
     allowed = _limits(args)["mitigation_timeouts"]
     for rs, i, rule in _rate_rules(args):
         timeout = number(get(rule, "ratelimit.mitigationTimeout"))
         if timeout is None or int(timeout) not in allowed:
-            yield Violation(f"rate limit rule {i} blocks for "
-                            f"{get(rule, 'ratelimit.mitigationTimeout')} s",
-                            path=f"rules.{i}.ratelimit.mitigationTimeout",
-                            actual=get(rule, "ratelimit.mitigationTimeout"),
-                            required=f"one of {list(allowed)}", urn=rs.urn)
+            yield Violation(
+                f"rate limit rule {i} blocks for {get(rule, 'ratelimit.mitigationTimeout')} s",
+                path=f"rules.{i}.ratelimit.mitigationTimeout",
+                actual=get(rule, "ratelimit.mitigationTimeout"),
+                required=f"one of {list(allowed)}",
+                urn=rs.urn,
+            )
 
 
-@stack_rule(RULES, id="CRM-EDGE-010", title="Rate limit rules, characteristics and fields "
-            "fit the plan", severity=MEDIUM, enforcement=MANDATORY,
-            controls=[c.CIS_4_1, c.SOC2_CC8_1],
-            description="Count rate limit rules against the plan's quota; every rule counts by "
-                        "the plan's required characteristics (cf.colo.id and ip.src on Free) "
-                        "and, on Free, matches only on the path and verified-bot fields.",
-            remediation="Keep to the plan's rule count; set characteristics to "
-                        "['cf.colo.id', 'ip.src']; use only path/verified-bot fields on Free.",
-            config=PLAN_CONFIG)
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-010",
+    title="Rate limit rules, characteristics and fields fit the plan",
+    severity=MEDIUM,
+    enforcement=MANDATORY,
+    controls=[c.CIS_4_1, c.SOC2_CC8_1],
+    description="Count rate limit rules against the plan's quota; every rule counts by "
+    "the plan's required characteristics (cf.colo.id and ip.src on Free) "
+    "and, on Free, matches only on the path and verified-bot fields.",
+    remediation="Keep to the plan's rule count; set characteristics to "
+    "['cf.colo.id', 'ip.src']; use only path/verified-bot fields on Free.",
+    config=PLAN_CONFIG,
+)
 def rate_limit_shape(args: StackValidationArgs) -> Iterator[Violation]:
     limits = _limits(args)
     rules = list(_rate_rules(args))
     if len(rules) > limits["rate_limit_rules"]:
-        yield Violation(f"{len(rules)} rate limit rules; the {_plan(args)} plan allows "
-                        f"{limits['rate_limit_rules']}", path="rules", actual=len(rules),
-                        required=f"<= {limits['rate_limit_rules']}", urn=rules[0][0].urn)
+        yield Violation(
+            f"{len(rules)} rate limit rules; the {_plan(args)} plan allows "
+            f"{limits['rate_limit_rules']}",
+            path="rules",
+            actual=len(rules),
+            required=f"<= {limits['rate_limit_rules']}",
+            urn=rules[0][0].urn,
+        )
     for rs, i, rule in rules:
         have = {str(x) for x in as_list(get(rule, "ratelimit.characteristics"))}
         need = set(limits["required_characteristics"])
         if not need <= have:
-            yield Violation(f"rate limit rule {i} does not count by {sorted(need - have)}",
-                            path=f"rules.{i}.ratelimit.characteristics",
-                            actual=sorted(have), required=sorted(need), urn=rs.urn)
+            yield Violation(
+                f"rate limit rule {i} does not count by {sorted(need - have)}",
+                path=f"rules.{i}.ratelimit.characteristics",
+                actual=sorted(have),
+                required=sorted(need),
+                urn=rs.urn,
+            )
         if _plan(args) == "free":
             used = set(_FIELD.findall(str(get(rule, "expression", ""))))
             extra = used - RATE_LIMIT_FREE_FIELDS
             if extra:
-                yield Violation(f"rate limit rule {i} matches on {sorted(extra)}, not "
-                                "available on the free plan", path=f"rules.{i}.expression",
-                                actual=sorted(used), required=sorted(RATE_LIMIT_FREE_FIELDS),
-                                urn=rs.urn)
+                yield Violation(
+                    f"rate limit rule {i} matches on {sorted(extra)}, not "
+                    "available on the free plan",
+                    path=f"rules.{i}.expression",
+                    actual=sorted(used),
+                    required=sorted(RATE_LIMIT_FREE_FIELDS),
+                    urn=rs.urn,
+                )
 
 
-@resource_rule(RULES, id="CRM-EDGE-011", title="Every app hostname is proxied through "
-               "Cloudflare", severity=HIGH, enforcement=MANDATORY, types=[DNS_RECORD],
-               controls=[c.CIS_13_10, c.SOC2_CC6_6],
-               description="An unproxied A/AAAA/CNAME record bypasses the WAF, rate limits, TLS "
-                           "settings and HSTS and exposes the origin. Exemptions need a reviewed "
-                           "entry in policies/exceptions.yaml with a written reason.",
-               remediation="Set proxied=true on the DnsRecord, or add a reviewed exception.")
+@resource_rule(
+    RULES,
+    id="CRM-EDGE-011",
+    title="Every app hostname is proxied through Cloudflare",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    types=[DNS_RECORD],
+    controls=[c.CIS_13_10, c.SOC2_CC6_6],
+    description="An unproxied A/AAAA/CNAME record bypasses the WAF, rate limits, TLS "
+    "settings and HSTS and exposes the origin. Exemptions need a reviewed "
+    "entry in policies/exceptions.yaml with a written reason.",
+    remediation="Set proxied=true on the DnsRecord, or add a reviewed exception.",
+)
 def proxied(args: Any) -> Iterator[Violation]:
-    if get(args.props, "type") in ("A", "AAAA", "CNAME") and not truthy(
-            get(args.props, "proxied")):
-        yield Violation(f"{get(args.props, 'name')} is not proxied", path="proxied",
-                        actual=get(args.props, "proxied"), required=True)
+    if get(args.props, "type") in ("A", "AAAA", "CNAME") and not truthy(get(args.props, "proxied")):
+        yield Violation(
+            f"{get(args.props, 'name')} is not proxied",
+            path="proxied",
+            actual=get(args.props, "proxied"),
+            required=True,
+        )

@@ -23,15 +23,20 @@ from policies.rules.secrets_detect import classify, known_token
 
 RULES: list[Rule] = []
 
-SECRET_KEY = re.compile(r"(password|passwd|pass|secret|token|api_?key|private_?key|secret_?key|"
-                        r"secret_?access_?key|client_?secret|service_?role_?key)$",
-                        re.IGNORECASE)
+SECRET_KEY = re.compile(
+    r"(password|passwd|pass|secret|token|api_?key|private_?key|secret_?key|"
+    r"secret_?access_?key|client_?secret|service_?role_?key)$",
+    re.IGNORECASE,
+)
 SKIPPED_KEYS = {"__provider"}  # the dill-pickled dynamic provider, not data
 # Inputs that are secret stores by the provider's schema: plaintext there only in the engine.
 SECRET_STORE_KEYS = {
     "github:index/actionsSecret:ActionsSecret": {"value", "plaintextValue", "encryptedValue"},
     "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": {
-        "value", "plaintextValue", "encryptedValue"},
+        "value",
+        "plaintextValue",
+        "encryptedValue",
+    },
     "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": {"value"},
     "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables": {"variables"},
     "pulumi:providers:aws": {"accessKey", "secretKey", "token"},
@@ -42,8 +47,17 @@ SECRET_STORE_KEYS = {
 }
 
 PROVIDER_PACKAGES = {"cloudflare", "aws", "github", "vercel", "grafana"}
-DYNAMIC_MODULES = {"supabase", "railway", "uptimekuma", "uptime_kuma", "uptime-kuma", "vercel",
-                   "grafana", "github", "cloudflare"}
+DYNAMIC_MODULES = {
+    "supabase",
+    "railway",
+    "uptimekuma",
+    "uptime_kuma",
+    "uptime-kuma",
+    "vercel",
+    "grafana",
+    "github",
+    "cloudflare",
+}
 COMPONENT_PACKAGES = {"crm", "careers-crm"}
 
 
@@ -69,21 +83,29 @@ def _secret_findings(resource: PolicyResource, redacted: bool) -> Iterator[Viola
         if why is None and redacted and SECRET_KEY.search(leaf) and not leaf.isdigit():
             why = f"secret-named input '{leaf}' holds a plaintext string"
         if why:
-            yield Violation(f"{resource.name}: {path} holds a plaintext secret ({why})",
-                            path=path, actual="<redacted plaintext>",
-                            required="pulumi.Output.secret(...) / a secret config value",
-                            urn=resource.urn)
+            yield Violation(
+                f"{resource.name}: {path} holds a plaintext secret ({why})",
+                path=path,
+                actual="<redacted plaintext>",
+                required="pulumi.Output.secret(...) / a secret config value",
+                urn=resource.urn,
+            )
 
 
-@stack_rule(RULES, id="CRM-STACK-001", title="No plaintext secret in any input",
-            severity=CRITICAL, enforcement=MANDATORY,
-            controls=[c.ASVS_2_10_4, c.ASVS_6_4_1, c.CIS_3_11, c.SOC2_CC6_1],
-            description="A credential passed as a plain input is stored unencrypted in Pulumi "
-                        "state and shown in previews. Known token prefixes (GitHub, AWS, "
-                        "Supabase, Stripe, Slack, JWT, private keys, URL credentials), "
-                        "high-entropy strings and secret-named inputs are flagged.",
-            remediation="Read it from secret config (`config.require_secret`) or wrap it in "
-                        "pulumi.Output.secret(); rotate the credential if it was committed.")
+@stack_rule(
+    RULES,
+    id="CRM-STACK-001",
+    title="No plaintext secret in any input",
+    severity=CRITICAL,
+    enforcement=MANDATORY,
+    controls=[c.ASVS_2_10_4, c.ASVS_6_4_1, c.CIS_3_11, c.SOC2_CC6_1],
+    description="A credential passed as a plain input is stored unencrypted in Pulumi "
+    "state and shown in previews. Known token prefixes (GitHub, AWS, "
+    "Supabase, Stripe, Slack, JWT, private keys, URL credentials), "
+    "high-entropy strings and secret-named inputs are flagged.",
+    remediation="Read it from secret config (`config.require_secret`) or wrap it in "
+    "pulumi.Output.secret(); rotate the credential if it was committed.",
+)
 def plaintext_secrets(args: StackValidationArgs) -> Iterator[Violation]:
     redacted = _redacted(args)
     for resource in args.resources:
@@ -110,18 +132,27 @@ def _unknown(resource: PolicyResource) -> str | None:
     return f"package '{pkg}'"
 
 
-@stack_rule(RULES, id="CRM-STACK-002", title="No resource of an unknown provider",
-            severity=HIGH, enforcement=MANDATORY,
-            controls=[c.CIS_2_3, c.SOC2_CC6_8, c.SOC2_CC8_1],
-            description="Every provider plugin and dynamic provider runs with our cloud "
-                        "credentials; only the reviewed ones may appear in the stack.",
-            remediation="Use a reviewed provider, or review the new one and add it to "
-                        "policies/rules/stack.py's allow lists in the same pull request.")
+@stack_rule(
+    RULES,
+    id="CRM-STACK-002",
+    title="No resource of an unknown provider",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    controls=[c.CIS_2_3, c.SOC2_CC6_8, c.SOC2_CC8_1],
+    description="Every provider plugin and dynamic provider runs with our cloud "
+    "credentials; only the reviewed ones may appear in the stack.",
+    remediation="Use a reviewed provider, or review the new one and add it to "
+    "policies/rules/stack.py's allow lists in the same pull request.",
+)
 def known_providers(args: StackValidationArgs) -> Iterator[Violation]:
     for resource in args.resources:
         why = _unknown(resource)
         if why:
-            yield Violation(f"{resource.name} ({resource.resource_type}) comes from "
-                            f"unreviewed {why}", path="type", actual=resource.resource_type,
-                            required=f"one of {sorted(PROVIDER_PACKAGES | COMPONENT_PACKAGES)} "
-                                     "or a reviewed dynamic module", urn=resource.urn)
+            yield Violation(
+                f"{resource.name} ({resource.resource_type}) comes from unreviewed {why}",
+                path="type",
+                actual=resource.resource_type,
+                required=f"one of {sorted(PROVIDER_PACKAGES | COMPONENT_PACKAGES)} "
+                "or a reviewed dynamic module",
+                urn=resource.urn,
+            )

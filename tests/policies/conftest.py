@@ -24,6 +24,9 @@ def prod_data(prod_plan: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any
     return copy.deepcopy(prod_plan[0])
 
 
-def run(data: dict[str, Any], options: dict[str, Any] | None = None,
-        config: dict[str, dict[str, Any]] | None = None) -> Evaluation:
+def run(
+    data: dict[str, Any],
+    options: dict[str, Any] | None = None,
+    config: dict[str, dict[str, Any]] | None = None,
+) -> Evaluation:
     return evaluate(parse_graph(data, "test graph", options or {}), config=config)

@@ -19,15 +19,21 @@ def of_type(data: Data, type_token: str) -> list[dict[str, Any]]:
 
 
 def setting(data: Data, setting_id: str) -> dict[str, Any]:
-    found = [r for r in of_type(data, "cloudflare:index/zoneSetting:ZoneSetting")
-             if r["inputs"]["settingId"] == setting_id]
+    found = [
+        r
+        for r in of_type(data, "cloudflare:index/zoneSetting:ZoneSetting")
+        if r["inputs"]["settingId"] == setting_id
+    ]
     assert len(found) == 1
     return found[0]
 
 
 def phase(data: Data, phase_name: str) -> dict[str, Any]:
-    found = [r for r in of_type(data, "cloudflare:index/ruleset:Ruleset")
-             if r["inputs"]["phase"] == phase_name]
+    found = [
+        r
+        for r in of_type(data, "cloudflare:index/ruleset:Ruleset")
+        if r["inputs"]["phase"] == phase_name
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -36,11 +42,23 @@ def remove(data: Data, resource: dict[str, Any]) -> None:
     data["resources"].remove(resource)
 
 
-def add(data: Data, type_token: str, name: str, inputs: dict[str, Any],
-        provider: str | None = None, parent: str | None = None) -> dict[str, Any]:
-    resource = {"urn": f"urn:pulumi:{data['stack']}::{data['project']}::{type_token}::{name}",
-                "type": type_token, "name": name, "parent": parent, "provider": provider,
-                "inputs": inputs, "dependencies": []}
+def add(
+    data: Data,
+    type_token: str,
+    name: str,
+    inputs: dict[str, Any],
+    provider: str | None = None,
+    parent: str | None = None,
+) -> dict[str, Any]:
+    resource = {
+        "urn": f"urn:pulumi:{data['stack']}::{data['project']}::{type_token}::{name}",
+        "type": type_token,
+        "name": name,
+        "parent": parent,
+        "provider": provider,
+        "inputs": inputs,
+        "dependencies": [],
+    }
     data["resources"].append(resource)
     return resource
 

@@ -31,8 +31,14 @@ def _r2_provider_urn(data: Data) -> str:
 
 def _add_s3(type_token: str, extra: dict[str, Any]) -> Callable[[Data, Options], None]:
     def apply(data: Data, _options: Options) -> None:
-        add(data, type_token, "storage-backups-extra",
-            {"bucket": "careers-crm-prod-backups", **extra}, provider=_r2_provider_urn(data))
+        add(
+            data,
+            type_token,
+            "storage-backups-extra",
+            {"bucket": "careers-crm-prod-backups", **extra},
+            provider=_r2_provider_urn(data),
+        )
+
     return apply
 
 
@@ -44,6 +50,7 @@ def _rate_rule(data: Data) -> dict[str, Any]:
 def _unprotect(name: str) -> Callable[[Data, Options], None]:
     def apply(data: Data, options: Options) -> None:
         options[named(data, name)["urn"]]["protect"] = False
+
     return apply
 
 
@@ -63,102 +70,220 @@ def _second_rate_rule(data: Data, _o: Options) -> None:
 
 MUTATIONS: tuple[Mutation, ...] = (
     # Cloudflare edge
-    Mutation("ssl-flexible", "CRM-EDGE-001",
-             lambda d, o: set_in(setting(d, "ssl"), "value", "flexible")),
+    Mutation(
+        "ssl-flexible", "CRM-EDGE-001", lambda d, o: set_in(setting(d, "ssl"), "value", "flexible")
+    ),
     Mutation("ssl-setting-removed", "CRM-EDGE-001", lambda d, o: remove(d, setting(d, "ssl"))),
-    Mutation("min-tls-1.0", "CRM-EDGE-002",
-             lambda d, o: set_in(setting(d, "min_tls_version"), "value", "1.0")),
-    Mutation("always-https-off", "CRM-EDGE-003",
-             lambda d, o: set_in(setting(d, "always_use_https"), "value", "off")),
-    Mutation("hsts-one-day", "CRM-EDGE-004",
-             lambda d, o: set_in(setting(d, "security_header"),
-                                 "value.strictTransportSecurity.maxAge", 86400)),
-    Mutation("hsts-no-subdomains", "CRM-EDGE-004",
-             lambda d, o: set_in(setting(d, "security_header"),
-                                 "value.strictTransportSecurity.includeSubdomains", False)),
-    Mutation("managed-waf-disabled", "CRM-EDGE-005",
-             lambda d, o: set_in(phase(d, "http_request_firewall_managed"), "rules.0.enabled",
-                                 False)),
-    Mutation("managed-waf-removed", "CRM-EDGE-005",
-             lambda d, o: remove(d, phase(d, "http_request_firewall_managed"))),
-    Mutation("rate-limit-misses-auth", "CRM-EDGE-006",
-             lambda d, o: _rate_rule(d).update(
-                 expression='(http.request.uri.path wildcard "/v1/*")')),
-    Mutation("rate-limit-log-only", "CRM-EDGE-006", lambda d, o: _rate_rule(d).update(
-        action="log")),
+    Mutation(
+        "min-tls-1.0",
+        "CRM-EDGE-002",
+        lambda d, o: set_in(setting(d, "min_tls_version"), "value", "1.0"),
+    ),
+    Mutation(
+        "always-https-off",
+        "CRM-EDGE-003",
+        lambda d, o: set_in(setting(d, "always_use_https"), "value", "off"),
+    ),
+    Mutation(
+        "hsts-one-day",
+        "CRM-EDGE-004",
+        lambda d, o: set_in(
+            setting(d, "security_header"), "value.strictTransportSecurity.maxAge", 86400
+        ),
+    ),
+    Mutation(
+        "hsts-no-subdomains",
+        "CRM-EDGE-004",
+        lambda d, o: set_in(
+            setting(d, "security_header"), "value.strictTransportSecurity.includeSubdomains", False
+        ),
+    ),
+    Mutation(
+        "managed-waf-disabled",
+        "CRM-EDGE-005",
+        lambda d, o: set_in(phase(d, "http_request_firewall_managed"), "rules.0.enabled", False),
+    ),
+    Mutation(
+        "managed-waf-removed",
+        "CRM-EDGE-005",
+        lambda d, o: remove(d, phase(d, "http_request_firewall_managed")),
+    ),
+    Mutation(
+        "rate-limit-misses-auth",
+        "CRM-EDGE-006",
+        lambda d, o: _rate_rule(d).update(expression='(http.request.uri.path wildcard "/v1/*")'),
+    ),
+    Mutation(
+        "rate-limit-log-only", "CRM-EDGE-006", lambda d, o: _rate_rule(d).update(action="log")
+    ),
     Mutation("custom-rules-over-plan", "CRM-EDGE-007", _six_custom_rules),
-    Mutation("custom-rule-regex-on-free", "CRM-EDGE-007",
-             lambda d, o: set_in(phase(d, "http_request_firewall_custom"), "rules.0.expression",
-                                 '(http.request.uri.path matches "^/admin")')),
-    Mutation("rate-limit-period-60", "CRM-EDGE-008",
-             lambda d, o: _rate_rule(d)["ratelimit"].update(period=60)),
-    Mutation("rate-limit-timeout-600", "CRM-EDGE-009",
-             lambda d, o: _rate_rule(d)["ratelimit"].update(mitigationTimeout=600)),
-    Mutation("rate-limit-without-colo", "CRM-EDGE-010",
-             lambda d, o: _rate_rule(d)["ratelimit"].update(characteristics=["ip.src"])),
+    Mutation(
+        "custom-rule-regex-on-free",
+        "CRM-EDGE-007",
+        lambda d, o: set_in(
+            phase(d, "http_request_firewall_custom"),
+            "rules.0.expression",
+            '(http.request.uri.path matches "^/admin")',
+        ),
+    ),
+    Mutation(
+        "rate-limit-period-60",
+        "CRM-EDGE-008",
+        lambda d, o: _rate_rule(d)["ratelimit"].update(period=60),
+    ),
+    Mutation(
+        "rate-limit-timeout-600",
+        "CRM-EDGE-009",
+        lambda d, o: _rate_rule(d)["ratelimit"].update(mitigationTimeout=600),
+    ),
+    Mutation(
+        "rate-limit-without-colo",
+        "CRM-EDGE-010",
+        lambda d, o: _rate_rule(d)["ratelimit"].update(characteristics=["ip.src"]),
+    ),
     Mutation("rate-limit-rules-over-plan", "CRM-EDGE-010", _second_rate_rule),
-    Mutation("rate-limit-host-field-on-free", "CRM-EDGE-010", lambda d, o: _rate_rule(d).update(
-        expression='(http.host eq "api.careers.example.edu" and '
-                   'http.request.uri.path wildcard "/auth/*" or '
-                   'http.request.uri.path wildcard "/v1/*")')),
-    Mutation("api-host-unproxied", "CRM-EDGE-011",
-             lambda d, o: set_in(named(d, "edge-api"), "proxied", False)),
-    Mutation("tls13-off", "CRM-EDGE-012",
-             lambda d, o: set_in(setting(d, "tls_1_3"), "value", "off")),
+    Mutation(
+        "rate-limit-host-field-on-free",
+        "CRM-EDGE-010",
+        lambda d, o: _rate_rule(d).update(
+            expression='(http.host eq "api.careers.example.edu" and '
+            'http.request.uri.path wildcard "/auth/*" or '
+            'http.request.uri.path wildcard "/v1/*")'
+        ),
+    ),
+    Mutation(
+        "api-host-unproxied",
+        "CRM-EDGE-011",
+        lambda d, o: set_in(named(d, "edge-api"), "proxied", False),
+    ),
+    Mutation(
+        "tls13-off", "CRM-EDGE-012", lambda d, o: set_in(setting(d, "tls_1_3"), "value", "off")
+    ),
     # R2
-    Mutation("r2-dev-on", "CRM-R2-001",
-             lambda d, o: set_in(named(d, "storage-uploads-r2dev"), "enabled", True)),
-    Mutation("backup-lock-7-days", "CRM-R2-002",
-             lambda d, o: set_in(named(d, "storage-backups-lock"),
-                                 "rules.0.condition.maxAgeSeconds", 7 * 86400)),
-    Mutation("backup-lock-removed", "CRM-R2-002",
-             lambda d, o: remove(d, named(d, "storage-backups-lock"))),
-    Mutation("backup-lock-prefix-only", "CRM-R2-002",
-             lambda d, o: set_in(named(d, "storage-backups-lock"), "rules.0.prefix", "daily/")),
-    Mutation("multipart-abort-removed", "CRM-R2-003",
-             lambda d, o: named(d, "storage-uploads-lifecycle")["inputs"]["rules"][0].pop(
-                 "abortIncompleteMultipartUpload")),
-    Mutation("cors-any-origin", "CRM-R2-004",
-             lambda d, o: set_in(named(d, "storage-uploads-cors"), "corsRules.0.allowedOrigins",
-                                 ["*"])),
-    Mutation("s3-versioning-on-r2", "CRM-R2-005",
-             _add_s3("aws:s3/bucketVersioning:BucketVersioning",
-                     {"versioningConfiguration": {"status": "Enabled"}})),
-    Mutation("s3-bucket-policy-on-r2", "CRM-R2-005",
-             _add_s3("aws:s3/bucketPolicy:BucketPolicy", {"policy": "{}"})),
-    Mutation("s3-public-access-block-on-r2", "CRM-R2-005",
-             _add_s3("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-                     {"blockPublicAcls": True})),
+    Mutation(
+        "r2-dev-on",
+        "CRM-R2-001",
+        lambda d, o: set_in(named(d, "storage-uploads-r2dev"), "enabled", True),
+    ),
+    Mutation(
+        "backup-lock-7-days",
+        "CRM-R2-002",
+        lambda d, o: set_in(
+            named(d, "storage-backups-lock"), "rules.0.condition.maxAgeSeconds", 7 * 86400
+        ),
+    ),
+    Mutation(
+        "backup-lock-removed",
+        "CRM-R2-002",
+        lambda d, o: remove(d, named(d, "storage-backups-lock")),
+    ),
+    Mutation(
+        "backup-lock-prefix-only",
+        "CRM-R2-002",
+        lambda d, o: set_in(named(d, "storage-backups-lock"), "rules.0.prefix", "daily/"),
+    ),
+    Mutation(
+        "multipart-abort-removed",
+        "CRM-R2-003",
+        lambda d, o: named(d, "storage-uploads-lifecycle")["inputs"]["rules"][0].pop(
+            "abortIncompleteMultipartUpload"
+        ),
+    ),
+    Mutation(
+        "cors-any-origin",
+        "CRM-R2-004",
+        lambda d, o: set_in(named(d, "storage-uploads-cors"), "corsRules.0.allowedOrigins", ["*"]),
+    ),
+    Mutation(
+        "s3-versioning-on-r2",
+        "CRM-R2-005",
+        _add_s3(
+            "aws:s3/bucketVersioning:BucketVersioning",
+            {"versioningConfiguration": {"status": "Enabled"}},
+        ),
+    ),
+    Mutation(
+        "s3-bucket-policy-on-r2",
+        "CRM-R2-005",
+        _add_s3("aws:s3/bucketPolicy:BucketPolicy", {"policy": "{}"}),
+    ),
+    Mutation(
+        "s3-public-access-block-on-r2",
+        "CRM-R2-005",
+        _add_s3(
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", {"blockPublicAcls": True}
+        ),
+    ),
     Mutation("uploads-bucket-unprotected", "CRM-R2-006", _unprotect("storage-uploads")),
     Mutation("backups-bucket-unprotected", "CRM-R2-006", _unprotect("storage-backups")),
     # GitHub
-    Mutation("ruleset-evaluate-only", "CRM-GH-001",
-             lambda d, o: set_in(_ruleset(d), "enforcement", "evaluate")),
-    Mutation("no-required-review", "CRM-GH-002",
-             lambda d, o: set_in(_ruleset(d), "rules.pullRequest.requiredApprovingReviewCount",
-                                 0)),
-    Mutation("no-required-checks", "CRM-GH-003",
-             lambda d, o: set_in(_ruleset(d), "rules.requiredStatusChecks.requiredChecks", [])),
-    Mutation("force-push-allowed", "CRM-GH-004",
-             lambda d, o: set_in(_ruleset(d), "rules.nonFastForward", False)),
-    Mutation("branch-deletion-allowed", "CRM-GH-005",
-             lambda d, o: _ruleset(d)["inputs"]["rules"].pop("deletion")),
-    Mutation("prod-without-reviewers", "CRM-GH-006",
-             lambda d, o: set_in(named(d, "platform-repo-prod"), "reviewers", [])),
-    Mutation("prod-admin-bypass", "CRM-GH-006",
-             lambda d, o: set_in(named(d, "platform-repo-prod"), "canAdminsBypass", True)),
-    Mutation("secret-as-actions-variable", "CRM-GH-007",
-             lambda d, o: add(d, "github:index/actionsVariable:ActionsVariable", "deploy-token",
-                              {"repository": "careers-crm-platform",
-                               "variableName": "DEPLOY_TOKEN", "value": FAKE_GITHUB_TOKEN})),
+    Mutation(
+        "ruleset-evaluate-only",
+        "CRM-GH-001",
+        lambda d, o: set_in(_ruleset(d), "enforcement", "evaluate"),
+    ),
+    Mutation(
+        "no-required-review",
+        "CRM-GH-002",
+        lambda d, o: set_in(_ruleset(d), "rules.pullRequest.requiredApprovingReviewCount", 0),
+    ),
+    Mutation(
+        "no-required-checks",
+        "CRM-GH-003",
+        lambda d, o: set_in(_ruleset(d), "rules.requiredStatusChecks.requiredChecks", []),
+    ),
+    Mutation(
+        "force-push-allowed",
+        "CRM-GH-004",
+        lambda d, o: set_in(_ruleset(d), "rules.nonFastForward", False),
+    ),
+    Mutation(
+        "branch-deletion-allowed",
+        "CRM-GH-005",
+        lambda d, o: _ruleset(d)["inputs"]["rules"].pop("deletion"),
+    ),
+    Mutation(
+        "prod-without-reviewers",
+        "CRM-GH-006",
+        lambda d, o: set_in(named(d, "platform-repo-prod"), "reviewers", []),
+    ),
+    Mutation(
+        "prod-admin-bypass",
+        "CRM-GH-006",
+        lambda d, o: set_in(named(d, "platform-repo-prod"), "canAdminsBypass", True),
+    ),
+    Mutation(
+        "secret-as-actions-variable",
+        "CRM-GH-007",
+        lambda d, o: add(
+            d,
+            "github:index/actionsVariable:ActionsVariable",
+            "deploy-token",
+            {
+                "repository": "careers-crm-platform",
+                "variableName": "DEPLOY_TOKEN",
+                "value": FAKE_GITHUB_TOKEN,
+            },
+        ),
+    ),
     # Stack-wide
-    Mutation("plaintext-token-in-input", "CRM-STACK-001",
-             lambda d, o: set_in(of_type(d, "github:index/repository:Repository")[0],
-                                 "description", FAKE_GITHUB_TOKEN)),
-    Mutation("plaintext-provider-secret", "CRM-STACK-001",
-             lambda d, o: set_in(named(d, "storage-r2-s3"), "secretKey",
-                                 "fake-r2-secret-not-real")),
-    Mutation("unknown-provider", "CRM-STACK-002",
-             lambda d, o: add(d, "random:index/randomPassword:RandomPassword", "db-password",
-                              {"length": 32})),
+    Mutation(
+        "plaintext-token-in-input",
+        "CRM-STACK-001",
+        lambda d, o: set_in(
+            of_type(d, "github:index/repository:Repository")[0], "description", FAKE_GITHUB_TOKEN
+        ),
+    ),
+    Mutation(
+        "plaintext-provider-secret",
+        "CRM-STACK-001",
+        lambda d, o: set_in(named(d, "storage-r2-s3"), "secretKey", "fake-r2-secret-not-real"),
+    ),
+    Mutation(
+        "unknown-provider",
+        "CRM-STACK-002",
+        lambda d, o: add(
+            d, "random:index/randomPassword:RandomPassword", "db-password", {"length": 32}
+        ),
+    ),
 )

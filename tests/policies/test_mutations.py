@@ -16,7 +16,8 @@ pytestmark = pytest.mark.xdist_group("policies")
 
 
 def test_unmutated_prod_plan_passes_every_mandatory_rule(
-        prod_plan: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    prod_plan: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
     evaluation = run(*prod_plan)
     blocking = [(f.policy_id, f.message) for f in evaluation.findings if f.blocking]
     assert blocking == []
@@ -29,7 +30,8 @@ def test_at_least_thirty_distinct_mutations_cover_every_rule_that_has_a_target()
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.id for m in MUTATIONS])
 def test_mutation_is_caught_by_its_rule(
-        mutation: Mutation, prod_plan: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    mutation: Mutation, prod_plan: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
     data, options = copy.deepcopy(prod_plan[0]), copy.deepcopy(prod_plan[1])
     before = {f.policy_id for f in run(data, options).findings}
     assert mutation.rule not in before

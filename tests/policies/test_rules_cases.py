@@ -23,7 +23,8 @@ def _ids(data: dict[str, Any], options: dict[str, Any] | None = None) -> set[str
 
 
 def test_every_resource_rule_with_a_prod_target_inspected_it(
-        prod_plan: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    prod_plan: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
     evaluation = run(*prod_plan)
     types = {r["type"] for r in prod_plan[0]["resources"]}
     for rule in ALL_RULES:
@@ -32,17 +33,26 @@ def test_every_resource_rule_with_a_prod_target_inspected_it(
 
 
 def test_s3_versioning_on_a_real_aws_provider_is_not_an_r2_violation(
-        prod_data: dict[str, Any]) -> None:
+    prod_data: dict[str, Any],
+) -> None:
     aws = add(prod_data, "pulumi:providers:aws", "real-aws", {"region": "eu-west-1"})
-    add(prod_data, "aws:s3/bucketVersioning:BucketVersioning", "aws-versioning",
-        {"bucket": "elsewhere"}, provider=f"{aws['urn']}::id")
+    add(
+        prod_data,
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws-versioning",
+        {"bucket": "elsewhere"},
+        provider=f"{aws['urn']}::id",
+    )
     assert "CRM-R2-005" not in _ids(prod_data)
 
 
 def test_plain_actions_variable_is_allowed(prod_data: dict[str, Any]) -> None:
-    add(prod_data, "github:index/actionsVariable:ActionsVariable", "region",
-        {"repository": "careers-crm-platform", "variableName": "AWS_REGION",
-         "value": "us-east-1"})
+    add(
+        prod_data,
+        "github:index/actionsVariable:ActionsVariable",
+        "region",
+        {"repository": "careers-crm-platform", "variableName": "AWS_REGION", "value": "us-east-1"},
+    )
     assert "CRM-GH-007" not in _ids(prod_data)
 
 
@@ -52,19 +62,32 @@ def test_redacted_secrets_and_ids_are_not_plaintext_secrets(prod_data: dict[str,
     assert named(prod_data, "storage-r2-s3")["inputs"]["secretKey"] == "[secret]"
 
 
-@pytest.mark.parametrize("value", [
-    "ghp_" + "FAKEfake0123456789" * 2, FAKE_JWT, "AKIA" + "FAKE" * 4,
-    "postgres://crm:fake-password@db.example.invalid:5432/crm",
-    "-----BEGIN PRIVATE KEY-----", "Zm9vYmFyFAKEq8Wd93kLmN0pQrStUvWx",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ghp_" + "FAKEfake0123456789" * 2,
+        FAKE_JWT,
+        "AKIA" + "FAKE" * 4,
+        "postgres://crm:fake-password@db.example.invalid:5432/crm",
+        "-----BEGIN PRIVATE KEY-----",
+        "Zm9vYmFyFAKEq8Wd93kLmN0pQrStUvWx",
+    ],
+)
 def test_secret_shapes_are_recognised(value: str) -> None:
     assert classify(value)
 
 
-@pytest.mark.parametrize("value", [
-    "77454fe2d30c4220b5701f6fdfb893ba", "api.careers.example.edu", "careers-crm-prod-uploads",
-    "https://app.careers.example.edu", "Sign-in and API rate limiting", "us-east-1",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "77454fe2d30c4220b5701f6fdfb893ba",
+        "api.careers.example.edu",
+        "careers-crm-prod-uploads",
+        "https://app.careers.example.edu",
+        "Sign-in and API rate limiting",
+        "us-east-1",
+    ],
+)
 def test_ordinary_values_are_not_secrets(value: str) -> None:
     assert classify(value) is None
 
@@ -74,8 +97,12 @@ def test_engine_mode_skips_declared_secret_stores(prod_data: dict[str, Any]) -> 
     from policies.graph import stack_args
     from policies.rules.stack import plaintext_secrets
 
-    secret = add(prod_data, "github:index/actionsSecret:ActionsSecret", "s",
-                 {"secretName": "X", "value": "ghp_" + "FAKEfake0123456789" * 2})
+    secret = add(
+        prod_data,
+        "github:index/actionsSecret:ActionsSecret",
+        "s",
+        {"secretName": "X", "value": "ghp_" + "FAKEfake0123456789" * 2},
+    )
     graph = parse_graph(prod_data)
     assert list(plaintext_secrets(stack_args(graph, {}))) == []
     offline = list(plaintext_secrets(stack_args(graph, {"graphRedactsSecrets": True})))
@@ -83,7 +110,8 @@ def test_engine_mode_skips_declared_secret_stores(prod_data: dict[str, Any]) -> 
 
 
 def test_pack_policy_reports_the_same_violation_as_the_offline_rule(
-        prod_data: dict[str, Any]) -> None:
+    prod_data: dict[str, Any],
+) -> None:
     """The CrossGuard wrapper reports exactly what the rule's check returns."""
     rule = next(r for r in ALL_RULES if r.id == "CRM-R2-001")
     named(prod_data, "storage-uploads-r2dev")["inputs"]["enabled"] = True

@@ -1,0 +1,155 @@
+"""`make audit STACK=prod`: plan, our rules, checkov and zizmor, exceptions, five reports.
+
+Writes build/<stack>/report/{index.html, report.md, findings.json, findings.sarif,
+junit.xml}. Exit 1 when a mandatory finding is not covered by a current exception, 0
+otherwise, 2 when something could not run (with the reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from policies.evaluate import EvaluationError, evaluate, load_config
+from policies.exceptions import DEFAULT_PATH, ExceptionsError, apply_exceptions, load_exceptions
+from policies.findings import Finding
+from policies.graph import GraphError, load_graph
+from policies.provenance import collect
+from policies.reports import html, junit, markdown, sarif
+from policies.reports.model import AuditResult, RuleRecord, merge_rules
+from policies.rules import ALL_RULES
+from policies.scanners.checkov import run_checkov
+from policies.scanners.common import REPO, ScannerError
+from policies.scanners.zizmor import run_zizmor
+
+REPORT_FILES = ("index.html", "report.md", "findings.json", "findings.sarif", "junit.xml")
+
+
+class AuditError(Exception):
+    """The audit could not be completed; nothing it wrote can be trusted."""
+
+
+def _plan(stack: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "stacks.plan", "--stack", stack, "--quiet"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise AuditError(f"plan of stack {stack!r} failed:\n{done.stderr.strip()}")
+
+
+def _scan() -> list[Finding]:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        checkov_run = pool.submit(run_checkov, [REPO])
+        zizmor_run = pool.submit(run_zizmor, [REPO / ".github" / "workflows"])
+        return checkov_run.result() + zizmor_run.result()
+
+
+def run_audit(
+    stack: str,
+    graph_path: Path,
+    out_dir: Path,
+    *,
+    plan: bool,
+    scanners: bool,
+    config_path: Path | None = None,
+    exceptions_path: Path = DEFAULT_PATH,
+) -> AuditResult:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan: Future[list[Finding]] | None = pool.submit(_scan) if scanners else None
+        try:
+            if plan:
+                _plan(stack)
+            graph = load_graph(graph_path)
+            evaluation = evaluate(graph, ALL_RULES, load_config(config_path))
+            exceptions = load_exceptions(exceptions_path)
+        except (GraphError, EvaluationError, ExceptionsError) as exc:
+            raise AuditError(str(exc)) from None
+        findings = evaluation.findings + (scan.result() if scan else [])
+    findings = apply_exceptions(findings, exceptions)
+    rules = merge_rules(
+        [RuleRecord.from_rule(r, evaluation.inspected.get(r.id, 0)) for r in ALL_RULES], findings
+    )
+    result = AuditResult(
+        findings=findings,
+        rules=rules,
+        provenance=collect(graph.project, graph.stack, graph_path, scanners),
+        resources=len(graph.resources),
+    )
+    write_reports(result, out_dir)
+    return result
+
+
+def write_reports(result: AuditResult, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = {
+        "findings.json": json.dumps(result.document(), indent=2, sort_keys=True, default=str),
+        "findings.sarif": json.dumps(sarif.render(result), indent=2, default=str),
+        "junit.xml": junit.render(result),
+        "report.md": markdown.render(result),
+        "index.html": html.render(result),
+    }
+    for name, text in outputs.items():
+        tmp = out_dir / f".{name}.tmp"
+        tmp.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        tmp.replace(out_dir / name)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(outputs["report.md"])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m policies.audit",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--stack", default="prod")
+    parser.add_argument("--graph", type=Path, help="default: build/<stack>/resources.json")
+    parser.add_argument("--out", type=Path, help="default: build/<stack>/report")
+    parser.add_argument(
+        "--plan", action="store_true", help="plan the stack first (while the scanners run)"
+    )
+    parser.add_argument("--no-scanners", action="store_true", help="our rules only")
+    parser.add_argument("--config", type=Path, help="policy pack config JSON")
+    parser.add_argument("--exceptions", type=Path, default=DEFAULT_PATH)
+    args = parser.parse_args(argv)
+    graph = args.graph or REPO / "build" / args.stack / "resources.json"
+    out = args.out or REPO / "build" / args.stack / "report"
+    started = time.perf_counter()
+    try:
+        result = run_audit(
+            args.stack,
+            graph,
+            out,
+            plan=args.plan,
+            scanners=not args.no_scanners,
+            config_path=args.config,
+            exceptions_path=args.exceptions,
+        )
+    except (AuditError, ScannerError) as exc:
+        print(f"audit failed: {exc}", file=sys.stderr)
+        return 2
+    s = result.summary
+    verdict = "PASSED" if s["passed"] else f"FAILED ({s['blocking']} blocking)"
+    print(
+        f"audit {args.stack}: {verdict}; {s['total']} finding(s), {s['excepted']} excepted, "
+        f"by severity {s['by_severity']}; reports in {out} "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    return result.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""checkov beside our rules: GitHub Actions, Dockerfiles and an all-files secret scan, offline,
+with our custom checks (checkov_checks/) and our own severities (checkov has none without a
+paid key).
+
+Interface for workflows and `make audit`: run_checkov(paths) -> list[Finding].
+checkov lives in its own venv (.venv-checkov, `make checkov-env`): its pins clash with ours.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from policies.findings import Finding
+from policies.scanners.common import (
+    CONTAINER,
+    LEAST_PRIVILEGE,
+    PIPELINE,
+    REPO,
+    SECRETS,
+    SKIPPED_PATHS,
+    SUPPLY_CHAIN,
+    ScannerError,
+    dicts,
+    relative,
+)
+
+CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
+CUSTOM_CHECKS = Path(__file__).with_name("checkov_checks")
+FRAMEWORKS = ("github_actions", "dockerfile", "secrets")
+TIMEOUT_SECONDS = 300
+
+# check id -> (severity, enforcement, controls, remediation)
+Mapping = tuple[str, str, tuple[dict[str, str], ...], str]
+KNOWN: dict[str, Mapping] = {
+    "CKV_CRM_1": (
+        "high",
+        "mandatory",
+        dicts(SUPPLY_CHAIN),
+        "Pin the action to its full 40-character commit SHA (keep the tag in a "
+        "comment); let Dependabot/Renovate bump it.",
+    ),
+    "CKV_CRM_2": (
+        "high",
+        "mandatory",
+        dicts(LEAST_PRIVILEGE),
+        "Add `permissions: {contents: read}` at the top and grant write scopes only "
+        "on the job that needs them; never write-all.",
+    ),
+    "CKV2_GHA_1": (
+        "high",
+        "mandatory",
+        dicts(LEAST_PRIVILEGE),
+        "Replace write-all with the scopes the workflow needs.",
+    ),
+    "CKV_GHA_1": ("high", "mandatory", dicts(PIPELINE), "Remove ACTIONS_ALLOW_UNSECURE_COMMANDS."),
+    "CKV_GHA_2": (
+        "high",
+        "mandatory",
+        dicts(PIPELINE),
+        "Pass untrusted context values through env: variables, never ${{ }} in run.",
+    ),
+    "CKV_GHA_3": ("high", "mandatory", dicts(SECRETS), "Do not send secrets with curl."),
+    "CKV_GHA_4": ("critical", "mandatory", dicts(PIPELINE), "Remove the reverse shell."),
+}
+
+
+def classify(check_id: str, file_path: str) -> Mapping:
+    """Our severity for a checkov result (checkov reports none)."""
+    if check_id.startswith("CKV_SECRET"):
+        if file_path.startswith("tests/"):
+            # House rule: fixtures hold obviously fake values; reviewed as advisory.
+            return (
+                "low",
+                "advisory",
+                dicts(SECRETS),
+                "Keep test values obviously fake (fake-... strings).",
+            )
+        return (
+            "critical",
+            "mandatory",
+            dicts(SECRETS),
+            "Remove the secret from the repository, rotate it, and read it from secret "
+            "config or the CI secret store.",
+        )
+    if check_id in KNOWN:
+        return KNOWN[check_id]
+    if "DOCKER" in check_id:
+        return ("low", "advisory", dicts(CONTAINER), "See the check's guideline.")
+    return ("medium", "advisory", dicts(PIPELINE), "See the check's guideline.")
+
+
+def parse_report(data: Any, root: Path = REPO) -> list[Finding]:
+    reports = data if isinstance(data, list) else [data]
+    findings = []
+    for report in reports:
+        if not isinstance(report, dict) or "results" not in report:
+            continue
+        framework = str(report.get("check_type", "checkov"))
+        for result in report["results"].get("failed_checks", []):
+            path = relative(str(result.get("file_path", "")), root)
+            severity, enforcement, controls, remediation = classify(result["check_id"], path)
+            lines = result.get("file_line_range") or [0, 0]
+            findings.append(
+                Finding(
+                    policy_id=result["check_id"],
+                    title=str(result.get("check_name", result["check_id"])),
+                    severity=severity,
+                    enforcement=enforcement,
+                    resource_urn=f"{path}:{lines[0]}",
+                    resource_type=f"checkov:{framework}",
+                    message=f"{result.get('check_name')} ({result.get('resource')})",
+                    remediation=remediation
+                    if not result.get("guideline")
+                    else f"{remediation} {result['guideline']}",
+                    controls=controls,
+                    source="checkov",
+                    file=path,
+                    line=int(lines[0] or 0),
+                )
+            )
+    return findings
+
+
+def command(paths: Sequence[Path]) -> list[str]:
+    cmd = [
+        str(CHECKOV),
+        "--framework",
+        *FRAMEWORKS,
+        "--enable-secret-scan-all-files",
+        "--skip-download",
+        "--external-checks-dir",
+        str(CUSTOM_CHECKS),
+        "-o",
+        "json",
+        "--quiet",
+        "--compact",
+    ]
+    for path in paths:
+        cmd += ["-d" if path.is_dir() else "-f", str(path)]
+    for skipped in SKIPPED_PATHS:
+        cmd += ["--skip-path", skipped]
+    return cmd
+
+
+def run_checkov(paths: Sequence[Path], root: Path = REPO) -> list[Finding]:
+    """Scan `paths` (files or folders); our severities; raises ScannerError if it cannot run."""
+    if not CHECKOV.exists():
+        raise ScannerError(f"{CHECKOV} is missing: run `make checkov-env`")
+    env = {
+        **os.environ,
+        "BC_SKIP_MAPPING": "TRUE",
+        "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
+        "LOG_LEVEL": "ERROR",
+    }
+    try:
+        done = subprocess.run(
+            command(paths),
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ScannerError(f"checkov took longer than {TIMEOUT_SECONDS} s") from None
+    if done.returncode not in (0, 1):
+        raise ScannerError(f"checkov failed (exit {done.returncode}): {done.stderr[-800:]}")
+    text = done.stdout.strip()
+    if not text:
+        return []
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise ScannerError(f"checkov printed no JSON: {text[:400]}") from None
+    return parse_report(data, root)
+
+
+def version() -> str:
+    if not CHECKOV.exists():
+        return "missing"
+    meta = CHECKOV.parent.parent / "lib" / "python3.11" / "site-packages"
+    found = sorted(meta.glob("checkov-*.dist-info"))
+    return found[0].name.removeprefix("checkov-").removesuffix(".dist-info") if found else "?"
