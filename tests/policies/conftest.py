@@ -9,13 +9,14 @@ import pytest
 
 from policies.evaluate import Evaluation, evaluate
 from policies.graph import parse_graph
-from tests.support.plan import prod_graph
+from stacks.plan import plan
 
 
 @pytest.fixture(scope="session")
 def prod_plan() -> tuple[dict[str, Any], dict[str, Any]]:
-    graph = prod_graph()
-    return graph.data, graph.options
+    """The real prod plan (the program under Pulumi's mock runtime), once per worker."""
+    graph = plan("prod")
+    return graph.as_json(), graph.options_json()
 
 
 @pytest.fixture
