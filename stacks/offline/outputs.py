@@ -9,6 +9,7 @@ the plan is byte-identical run after run.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,41 @@ def _github_ruleset(name: str, inputs: Outputs) -> tuple[str, Outputs]:
     return str(rid), {"rulesetId": rid, "nodeId": f"RRS_lACk{hex_id('rs', name, length=8)}"}
 
 
+def _grafana_dashboard(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    uid = str(json.loads(str(inputs.get("configJson", "{}"))).get("uid", name))
+    return f"1:{uid}", {"uid": uid, "dashboardId": number_id("dashboard", uid) % 10_000,
+                        "version": 1, "url": f"https://careerscrm.grafana.net/d/{uid}"}
+
+
+def _kuma_numbered(field: str) -> ResourceMock:
+    """Uptime Kuma ids are small SQLite row ids."""
+    def mock(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        number = number_id("kuma", name) % 500 + 1
+        return str(number), {field: number}
+    return mock
+
+
+# Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
+OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
+    "grafana:oss/folder:Folder": lambda name, inputs: (
+        str(inputs.get("uid", name)), {"url": f"https://careerscrm.grafana.net/dashboards/f/"
+                                              f"{inputs.get('uid', name)}"}),
+    "grafana:oss/dashboard:Dashboard": _grafana_dashboard,
+    "grafana:alerting/contactPoint:ContactPoint": lambda name, inputs: (
+        str(inputs.get("name", name)), {}),
+    "grafana:alerting/notificationPolicy:NotificationPolicy": lambda name, inputs: (
+        "policy", {}),
+    "grafana:alerting/ruleGroup:RuleGroup": lambda name, inputs: (
+        f"{inputs.get('folderUid')}:{inputs.get('name')}", {"orgId": "1"}),
+    "grafana:connections/metricsEndpointScrapeJob:MetricsEndpointScrapeJob": (
+        lambda name, inputs: (f"{inputs.get('stackId')}:{inputs.get('name')}", {})),
+    "pulumi-python:dynamic/uptimekuma:Notification": _kuma_numbered("notification_id"),
+    "pulumi-python:dynamic/uptimekuma:Monitor": _kuma_numbered("monitor_id"),
+    "pulumi-python:dynamic/uptimekuma:StatusPage": lambda name, inputs: (
+        str(inputs.get("slug", name)), {}),
+}
+
+
 RESOURCES: dict[str, ResourceMock] = {
     "cloudflare:index/zoneSetting:ZoneSetting": lambda name, inputs: (
         str(inputs.get("settingId", name)), {"editable": True}),
@@ -86,6 +122,7 @@ RESOURCES: dict[str, ResourceMock] = {
     "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": lambda name, inputs: (
         f"{inputs.get('repository')}:{inputs.get('environment')}:{inputs.get('secretName')}",
         {"createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z"}),
+    **OBSERVABILITY_RESOURCES,
 }
 
 # Permission group ids as Cloudflare publishes them ("API token permissions" reference).
