@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from policies.model import Rule
-from policies.rules import edge, github, r2, stack
+from policies.rules import edge, github, r2, railway, stack, supabase, vercel
 
-ALL_RULES: tuple[Rule, ...] = tuple(edge.RULES + r2.RULES + github.RULES + stack.RULES)
+ALL_RULES: tuple[Rule, ...] = tuple(
+    edge.RULES
+    + r2.RULES
+    + supabase.RULES
+    + railway.RULES
+    + vercel.RULES
+    + github.RULES
+    + stack.RULES
+)
 
 
 def _check_unique() -> None:

@@ -120,7 +120,8 @@ def _unknown(resource: PolicyResource) -> str | None:
     rtype = resource.resource_type
     if rtype.startswith("pulumi:providers:"):
         pkg = rtype.removeprefix("pulumi:providers:")
-        return None if pkg in PROVIDER_PACKAGES else f"provider package '{pkg}'"
+        known = pkg in PROVIDER_PACKAGES or pkg == "pulumi-python"  # dynamic providers' host
+        return None if known else f"provider package '{pkg}'"
     pkg = _package(rtype)
     if pkg == "pulumi":
         return None

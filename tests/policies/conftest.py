@@ -10,13 +10,14 @@ import pytest
 from policies.evaluate import Evaluation, evaluate
 from policies.graph import parse_graph
 from stacks.plan import plan
+from tests.policies.fixtures import complete
 
 
 @pytest.fixture(scope="session")
 def prod_plan() -> tuple[dict[str, Any], dict[str, Any]]:
     """The real prod plan (the program under Pulumi's mock runtime), once per worker."""
     graph = plan("prod")
-    return graph.as_json(), graph.options_json()
+    return complete(graph.as_json()), graph.options_json()
 
 
 @pytest.fixture

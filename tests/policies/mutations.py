@@ -54,6 +54,46 @@ def _unprotect(name: str) -> Callable[[Data, Options], None]:
     return apply
 
 
+def _one(data: Data, kind: str) -> dict[str, Any]:
+    found = of_type(data, kind)
+    assert len(found) == 1, kind
+    return found[0]
+
+
+def _set(kind: str, path: str, value: Any) -> Callable[[Data, Options], None]:
+    return lambda d, o: set_in(_one(d, kind), path, value)
+
+
+def _drop(kind: str, key: str | None = None) -> Callable[[Data, Options], None]:
+    def apply(data: Data, _o: Options) -> None:
+        if key is None:
+            remove(data, _one(data, kind))
+        else:
+            _one(data, kind)["inputs"].pop(key)
+
+    return apply
+
+
+def _add_web_var(key: str, value: str, sensitive: bool) -> Callable[[Data, Options], None]:
+    return lambda d, o: add(
+        d,
+        WEB_VAR,
+        f"web-env-{key.lower()}",
+        {"key": key, "value": value, "sensitive": sensitive, "targets": ["production", "preview"]},
+    )
+
+
+SB = "pulumi-python:dynamic/supabase:"
+RW = "pulumi-python:dynamic/railway:"
+WEB_VAR = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
+# Shaped like a Supabase service role JWT; obviously fake (signature "fake-signature").
+FAKE_SERVICE_ROLE_JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    + "eyJyb2xlIjoic2VydmljZV9yb2xlIiwiaXNzIjoiZmFrZSJ9."
+    + "ZmFrZS1zaWduYXR1cmU"
+)
+
+
 def _ruleset(data: Data) -> dict[str, Any]:
     return of_type(data, "github:index/repositoryRuleset:RepositoryRuleset")[0]
 
@@ -216,6 +256,76 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation("uploads-bucket-unprotected", "CRM-R2-006", _unprotect("storage-uploads")),
     Mutation("backups-bucket-unprotected", "CRM-R2-006", _unprotect("storage-backups")),
+    # Supabase
+    Mutation("db-ssl-not-enforced", "CRM-SB-001", _set(SB + "SslEnforcement", "database", False)),
+    Mutation("db-ssl-unmanaged", "CRM-SB-001", _drop(SB + "SslEnforcement")),
+    Mutation(
+        "email-autoconfirm", "CRM-SB-002", _set(SB + "AuthConfig", "mailer_autoconfirm", True)
+    ),
+    Mutation("password-min-8", "CRM-SB-003", _set(SB + "AuthConfig", "password_min_length", 8)),
+    Mutation("jwt-one-day", "CRM-SB-004", _set(SB + "AuthConfig", "jwt_exp", 86400)),
+    Mutation("otp-one-day", "CRM-SB-005", _set(SB + "AuthConfig", "mailer_otp_exp", 86400)),
+    Mutation("otp-expiry-unmanaged", "CRM-SB-005", _drop(SB + "AuthConfig", "mailer_otp_exp")),
+    Mutation(
+        "mfa-enrol-off", "CRM-SB-006", _set(SB + "AuthConfig", "mfa_totp_enroll_enabled", False)
+    ),
+    Mutation(
+        "captcha-off", "CRM-SB-007", _set(SB + "AuthConfig", "security_captcha_enabled", False)
+    ),
+    Mutation(
+        "refresh-rotation-off",
+        "CRM-SB-008",
+        _set(SB + "AuthConfig", "refresh_token_rotation_enabled", False),
+    ),
+    Mutation(
+        "db-open-ipv4",
+        "CRM-SB-009",
+        _set(SB + "NetworkRestrictions", "db_allowed_cidrs", ["0.0.0.0/0"]),
+    ),
+    Mutation(
+        "db-open-ipv6",
+        "CRM-SB-009",
+        _set(SB + "NetworkRestrictions", "db_allowed_cidrs_v6", ["::/0"]),
+    ),
+    Mutation("db-network-unmanaged", "CRM-SB-009", _drop(SB + "NetworkRestrictions")),
+    Mutation("postgrest-unbounded", "CRM-SB-010", _set(SB + "PostgrestConfig", "max_rows", 10**6)),
+    # Railway and Vercel
+    Mutation(
+        "api-without-health-check",
+        "CRM-RW-001",
+        lambda d, o: set_in(
+            next(r for r in of_type(d, RW + "ServiceInstance") if "api" in r["name"]),
+            "healthcheckPath",
+            None,
+        ),
+    ),
+    Mutation(
+        "service-key-in-plain-railway-variable",
+        "CRM-RW-002",
+        lambda d, o: _one(d, RW + "Variables")["inputs"]["variables"].update(
+            SUPABASE_SERVICE_ROLE_KEY="[secret]"
+        ),
+    ),
+    Mutation(
+        "token-in-plain-railway-variable",
+        "CRM-RW-002",
+        lambda d, o: _one(d, RW + "Variables")["inputs"]["variables"].update(
+            GH_DEPLOY=FAKE_GITHUB_TOKEN
+        ),
+    ),
+    Mutation(
+        "web-secret-not-sensitive", "CRM-VC-001", _add_web_var("RESEND_API_KEY", "[secret]", False)
+    ),
+    Mutation(
+        "service-role-key-on-web",
+        "CRM-VC-002",
+        _add_web_var("SUPABASE_SERVICE_ROLE_KEY", "[secret]", True),
+    ),
+    Mutation(
+        "service-role-jwt-on-web",
+        "CRM-VC-002",
+        _add_web_var("SUPABASE_KEY", FAKE_SERVICE_ROLE_JWT, True),
+    ),
     # GitHub
     Mutation(
         "ruleset-evaluate-only",
