@@ -84,7 +84,7 @@ class UptimeMonitoring(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: UptimeMonitoringArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("careers-crm:observability:UptimeMonitoring", name, None, opts)
+        super().__init__("crm:observability:UptimeMonitoring", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         connection: dict[str, Any] = {
             "kuma_url": args.kuma_url,

@@ -1,0 +1,1 @@
+"""Grafana Cloud: dashboards, alert rules, contact point, notification policy, scrapes."""
