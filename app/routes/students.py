@@ -32,16 +32,26 @@ def tsquery(q: str) -> str | None:
     return " & ".join(f"'{t.lower()}':*" for t in terms)
 
 
-def search_sql(*, has_query: bool, include_archived: bool, after: bool) -> str:
+def list_sql(*, include_archived: bool, after: bool) -> str:
+    """Listing walks the (organization, last name, first name, id) btree in keyset order.
+
+    Searches go through public.search_students() instead (see its migration: under RLS a
+    plain full-text query cannot use the GIN index)."""
     where = ["organization_id = %(org)s"]
-    if has_query:
-        where.append("search_vector @@ to_tsquery('simple', %(tsq)s)")
     if not include_archived:
         where.append("archived_at IS NULL")
     if after:
         where.append("(last_name, first_name, id) > (%(ln)s, %(fn)s, %(id)s)")
-    return (f"SELECT {COLUMNS} FROM public.students WHERE {' AND '.join(where)} "
-            "ORDER BY last_name, first_name, id LIMIT %(limit)s")
+    return (
+        f"SELECT {COLUMNS} FROM public.students WHERE {' AND '.join(where)} "
+        "ORDER BY last_name, first_name, id LIMIT %(limit)s"
+    )
+
+
+SEARCH_SQL = (
+    f"SELECT {COLUMNS} FROM public.search_students(%(tsq)s, %(archived)s, %(ln)s, "
+    "%(fn)s, %(id)s, %(limit)s)"
+)
 
 
 def _not_found(student_id: uuid.UUID) -> Problem:
@@ -50,9 +60,15 @@ def _not_found(student_id: uuid.UUID) -> Problem:
 
 @router.get("/students", response_model=StudentPage, summary="Search or list students")
 async def search_students(
-    request: Request, who: Caller,
-    q: Annotated[str | None, Query(max_length=200, description="Words to find in first "
-                                   "name, last name or email (prefix match)")] = None,
+    request: Request,
+    who: Caller,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words to find in first name, last name or email (prefix match)",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor_: Annotated[str | None, Query(alias="cursor", max_length=1000)] = None,
     include_archived: bool = False,
@@ -60,7 +76,14 @@ async def search_students(
     tsq = tsquery(q) if q else None
     if q and tsq is None:
         return {"items": [], "next_cursor": None}
-    params: dict[str, Any] = {"tsq": tsq, "limit": limit + 1}
+    params: dict[str, Any] = {
+        "tsq": tsq,
+        "limit": limit + 1,
+        "archived": include_archived,
+        "ln": None,
+        "fn": None,
+        "id": None,
+    }
     if cursor_:
         ln, fn, sid = cursor.decode(cursor_, 3)
         try:
@@ -69,9 +92,12 @@ async def search_students(
             cursor.decode("", 3)  # raises the same 422 as any other bad cursor
     async with tx(request, who) as t:
         params["org"] = t.staff.organization_id
-        rows = await t.all(search_sql(has_query=tsq is not None,
-                                      include_archived=include_archived,
-                                      after=bool(cursor_)), params)
+        sql = (
+            SEARCH_SQL
+            if tsq is not None
+            else list_sql(include_archived=include_archived, after=bool(cursor_))
+        )
+        rows = await t.all(sql, params)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -86,7 +112,8 @@ async def create_student(request: Request, who: Writer, body: StudentCreate) -> 
         row = await t.one(
             f"INSERT INTO public.students (organization_id, first_name, last_name, email) "
             f"VALUES (%s, %s, %s, %s) RETURNING {COLUMNS}",
-            (t.staff.organization_id, body.first_name, body.last_name, body.email))
+            (t.staff.organization_id, body.first_name, body.last_name, body.email),
+        )
     assert row is not None
     return row
 
@@ -101,20 +128,21 @@ async def get_student(request: Request, who: Caller, student_id: uuid.UUID) -> d
             if hit is not None:
                 return hit
     async with tx(request, who) as t:
-        row = await t.one(f"SELECT {COLUMNS} FROM public.students WHERE id = %s",
-                          (student_id,))
+        row = await t.one(f"SELECT {COLUMNS} FROM public.students WHERE id = %s", (student_id,))
         org = t.staff.organization_id
     if row is None:
         raise _not_found(student_id)
     if st.cache is not None:
         await st.cache.remember_staff(who.user_id, org)
-        await st.cache.put_student(org, student_id, Student.model_validate(row).model_dump(
-            mode="json"))
+        await st.cache.put_student(
+            org, student_id, Student.model_validate(row).model_dump(mode="json")
+        )
     return row
 
 
-async def _write_student(request: Request, who: Writer, student_id: uuid.UUID, sql: str,
-                         params: dict[str, Any]) -> dict[str, Any]:
+async def _write_student(
+    request: Request, who: Writer, student_id: uuid.UUID, sql: str, params: dict[str, Any]
+) -> dict[str, Any]:
     async with tx(request, who) as t:
         row = await t.one(sql, {**params, "id": student_id})
         org = t.staff.organization_id
@@ -127,24 +155,38 @@ async def _write_student(request: Request, who: Writer, student_id: uuid.UUID, s
 
 
 @router.patch("/students/{student_id}", response_model=Student)
-async def update_student(request: Request, who: Writer, student_id: uuid.UUID,
-                         body: StudentPatch) -> dict[str, Any]:
+async def update_student(
+    request: Request, who: Writer, student_id: uuid.UUID, body: StudentPatch
+) -> dict[str, Any]:
     changes = body.model_dump(exclude_none=True)
     if not changes:
-        raise Problem(422, "nothing to change: send first_name, last_name or email",
-                      type_="/problems/validation")
+        raise Problem(
+            422,
+            "nothing to change: send first_name, last_name or email",
+            type_="/problems/validation",
+        )
     sets = ", ".join(f"{col} = %({col})s" for col in changes)  # keys come from the model
     return await _write_student(
-        request, who, student_id,
+        request,
+        who,
+        student_id,
         f"UPDATE public.students SET {sets}, updated_at = now() WHERE id = %(id)s "
-        f"RETURNING {COLUMNS}", changes)
+        f"RETURNING {COLUMNS}",
+        changes,
+    )
 
 
-@router.post("/students/{student_id}/archive", response_model=Student,
-             summary="Archive a student (hidden from search unless include_archived)")
-async def archive_student(request: Request, who: Writer,
-                          student_id: uuid.UUID) -> dict[str, Any]:
+@router.post(
+    "/students/{student_id}/archive",
+    response_model=Student,
+    summary="Archive a student (hidden from search unless include_archived)",
+)
+async def archive_student(request: Request, who: Writer, student_id: uuid.UUID) -> dict[str, Any]:
     return await _write_student(
-        request, who, student_id,
+        request,
+        who,
+        student_id,
         "UPDATE public.students SET archived_at = coalesce(archived_at, now()), "
-        f"updated_at = now() WHERE id = %(id)s RETURNING {COLUMNS}", {})
+        f"updated_at = now() WHERE id = %(id)s RETURNING {COLUMNS}",
+        {},
+    )

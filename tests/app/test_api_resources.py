@@ -71,6 +71,8 @@ def test_search_by_email_and_keyset_pages(api: TestClient, identity: Identity,
     assert seen == sorted(seen, key=lambda s: seen.index(s))  # no repeats across pages
     by_email = api.get("/students", params={"q": "turing7@example.test"}, headers=h).json()
     assert [s["email"] for s in by_email["items"]] == ["turing7@example.test"]
+    partial = api.get("/students", params={"q": "turing7@exam"}, headers=h).json()
+    assert [s["email"] for s in partial["items"]] == ["turing7@example.test"]
 
 
 def test_application_pipeline_enforced(api: TestClient, identity: Identity, module_dsn: str,
