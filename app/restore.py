@@ -110,7 +110,7 @@ def check_target_empty(target_dsn: str, manifest: Manifest) -> tuple[str, set[st
             f"in {list(manifest.schemas)} ({shown}): restore into a new, "
             "empty database (CREATE DATABASE ...) and switch over after"
         )
-    return name, {str(r[0]) for r in rows}
+    return name, {pg.text(r[0]) for r in rows}
 
 
 def restore_list(toc: str, existing_schemas: set[str]) -> str:

@@ -68,7 +68,7 @@ def exported_snapshot(dsn: str) -> Iterator[tuple[str, psycopg.Connection[tuple[
         conn.read_only = True
         row = conn.execute("SELECT pg_export_snapshot()").fetchone()
         assert row is not None
-        yield str(row[0]), conn
+        yield text(row[0]), conn
     finally:
         conn.rollback()
         conn.close()
@@ -84,7 +84,7 @@ def tables(conn: psycopg.Connection[tuple[object, ...]], schemas: tuple[str, ...
         ).fetchall()
     except psycopg.Error as exc:
         raise OpsError(f"cannot list tables in {list(schemas)}: {_first_line(exc)}") from None
-    return [f"{schema}.{name}" for schema, name in rows]
+    return [f"{text(schema)}.{text(name)}" for schema, name in rows]
 
 
 def row_counts(
@@ -105,6 +105,11 @@ def row_counts(
     return counts
 
 
+def text(value: object) -> str:
+    """A catalog name as str: psycopg returns bytes from SQL_ASCII databases."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -113,7 +118,7 @@ def _first_line(exc: BaseException) -> str:
 def database_name(conn: psycopg.Connection[tuple[object, ...]]) -> str:
     row = conn.execute("SELECT current_database()").fetchone()
     assert row is not None
-    return str(row[0])
+    return text(row[0])
 
 
 _LIBPQ_ENV = {

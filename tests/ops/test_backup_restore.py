@@ -207,3 +207,23 @@ def test_failed_dump_stores_nothing(source_db: str, storage: StorageSettings) ->
     assert _all_keys(storage) == []
     uploads = s3_client(storage.endpoint_url).list_multipart_uploads(Bucket=storage.bucket)
     assert uploads.get("Uploads", []) == []
+
+
+def test_sql_ascii_databases_round_trip(
+    postgres_server: PostgresServer, storage: StorageSettings
+) -> None:
+    """psycopg returns catalog names as bytes from SQL_ASCII databases (a default initdb)."""
+    create = (
+        "CREATE DATABASE {} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+    )
+    for name in ("crm_ascii_src", "crm_ascii_dst"):
+        postgres_server.drop_database(name)
+        postgres_server.psql("postgres", create.format(name))
+    source = postgres_server.dsn("crm_ascii_src")
+    target = postgres_server.dsn("crm_ascii_dst")
+    seed(source, students=20, applications=20, notes=20)
+    before = table_fingerprints(source)
+    manifest = backup.run_backup(backup_settings(storage, source), now=NIGHT)
+    assert set(manifest.row_counts) == set(before)
+    restore.run_restore(storage, target)
+    assert table_fingerprints(target) == before

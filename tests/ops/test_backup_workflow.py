@@ -1,0 +1,122 @@
+"""backup.yml's own steps, run verbatim: the nightly backup step, then the drill's throwaway
+PostgreSQL and its restore step. Only the install steps and heartbeats (which need the
+runner's apt and the real Uptime Kuma) are left out; secrets are test values."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.ops.settings import StorageSettings
+from tests.ops.seed import seed, table_fingerprints
+from tests.support.ports import free_port
+from tests.support.postgres import NOBODY, PostgresServer, pg_bin_dir
+from tests.workflows.workflow_files import ROOT, workflow
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ops-backup")]
+
+EXPRESSION = re.compile(r"\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}")
+
+
+def _resolve(env: Mapping[str, Any], secrets: Mapping[str, str]) -> dict[str, str]:
+    out = {}
+    for key, value in env.items():
+        text = EXPRESSION.sub(lambda m: secrets[m.group(1)], str(value))
+        assert "${{" not in text, f"{key}: unresolved expression {text}"
+        out[key] = text
+    return out
+
+
+def _step(job: dict[str, Any], name: str) -> dict[str, Any]:
+    found = [s for s in job["steps"] if s.get("name") == name]
+    assert len(found) == 1, f"no single step named {name!r}"
+    return found[0]
+
+
+def _bash(script: str, env: Mapping[str, str], as_nobody: bool = False) -> str:
+    # GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`.
+    cmd = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+    if as_nobody and os.geteuid() == 0:
+        cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]
+    proc = subprocess.run(cmd, cwd=ROOT, env=dict(env), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"{script}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+    return proc.stdout
+
+
+@pytest.fixture
+def runner_temp() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="runner-temp-"))
+    if os.geteuid() == 0:
+        os.chown(path, NOBODY, NOBODY)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_nightly_backup_then_drill_steps(
+    postgres_server: PostgresServer,
+    source_db: str,
+    storage: StorageSettings,
+    runner_temp: Path,
+) -> None:
+    seed(source_db)
+    before = table_fingerprints(source_db)
+    wf = workflow("backup")
+    secrets = {
+        "BACKUP_DATABASE_URL": source_db,
+        "R2_S3_ENDPOINT": storage.endpoint_url,
+        "R2_BACKUPS_BUCKET": storage.bucket,
+        "R2_BACKUP_ACCESS_KEY_ID": storage.access_key_id,
+        "R2_BACKUP_SECRET_ACCESS_KEY": storage.secret_access_key,
+    }
+    summary = runner_temp / "summary.md"
+    base = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(runner_temp),
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "PG_BIN": str(pg_bin_dir()),
+        **_resolve(wf.doc["env"], secrets),
+    }
+
+    backup_job = wf.jobs["backup"]
+    step = _step(backup_job, "Back up the database to R2")
+    env = {
+        **base,
+        **_resolve(backup_job.get("env", {}), secrets),
+        **_resolve(step.get("env", {}), secrets),
+    }
+    result = json.loads(_bash(step["run"], env))
+    assert result["tables"] == len(before)
+    assert result["backup"].startswith(f"{env['BACKUP_PREFIX']}/")
+
+    drill = wf.jobs["restore-drill"]
+    job_env = {**base, **_resolve(drill.get("env", {}), secrets), "DRILL_PG_PORT": str(free_port())}
+    start = _step(drill, "Start a throwaway PostgreSQL")
+    summary.touch()
+    if os.geteuid() == 0:
+        os.chown(summary, NOBODY, NOBODY)
+    try:
+        _bash(start["run"], job_env, as_nobody=True)
+        step = _step(drill, "Restore the latest backup and verify it")
+        restored = json.loads(_bash(step["run"], {**job_env, **_resolve(step["env"], secrets)}))
+        assert restored["verified"] is True and restored["restored"] == result["backup"]
+        drill_dsn = f"postgresql://postgres@127.0.0.1:{job_env['DRILL_PG_PORT']}/restore_drill"
+        assert table_fingerprints(drill_dsn) == before
+        assert '"verified": true' in summary.read_text()
+    finally:
+        _bash(
+            f'"$PG_BIN/pg_ctl" -D "{runner_temp}/drill-pg" -m immediate -w stop || true',
+            job_env,
+            as_nobody=True,
+        )
