@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import psycopg
 
+from app.ops.pg import text
+
 SCHEMA = """
 CREATE TABLE students (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -72,7 +74,7 @@ def table_fingerprints(dsn: str) -> dict[str, tuple[int, str]]:
     """Row count and an order-independent content checksum for every public table."""
     with psycopg.connect(dsn) as conn:
         tables = [
-            str(r[0])
+            text(r[0])
             for r in conn.execute(
                 "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1"
