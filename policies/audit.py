@@ -19,7 +19,7 @@ from pathlib import Path
 
 from policies.evaluate import EvaluationError, evaluate, load_config
 from policies.exceptions import DEFAULT_PATH, ExceptionsError, apply_exceptions, load_exceptions
-from policies.findings import Finding
+from policies.findings import Finding, finding_from_dict
 from policies.graph import GraphError, load_graph
 from policies.provenance import collect
 from policies.reports import html, junit, markdown, sarif
@@ -55,6 +55,15 @@ def _scan() -> list[Finding]:
         return checkov_run.result() + zizmor_run.result()
 
 
+def _preview_findings(path: Path) -> list[Finding]:
+    """Findings written by `python -m policies.preview` (a real `pulumi preview`)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [finding_from_dict(item) for item in data["findings"]]
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise AuditError(f"{path}: not a findings file from policies.preview ({exc})") from None
+
+
 def run_audit(
     stack: str,
     graph_path: Path,
@@ -64,6 +73,7 @@ def run_audit(
     scanners: bool,
     config_path: Path | None = None,
     exceptions_path: Path = DEFAULT_PATH,
+    preview_path: Path | None = None,
 ) -> AuditResult:
     with ThreadPoolExecutor(max_workers=1) as pool:
         scan: Future[list[Finding]] | None = pool.submit(_scan) if scanners else None
@@ -75,7 +85,8 @@ def run_audit(
             exceptions = load_exceptions(exceptions_path)
         except (GraphError, EvaluationError, ExceptionsError) as exc:
             raise AuditError(str(exc)) from None
-        findings = evaluation.findings + (scan.result() if scan else [])
+        ours = evaluation.findings if preview_path is None else _preview_findings(preview_path)
+        findings = ours + (scan.result() if scan else [])
     findings = apply_exceptions(findings, exceptions)
     rules = merge_rules(
         [RuleRecord.from_rule(r, evaluation.inspected.get(r.id, 0)) for r in ALL_RULES], findings
@@ -124,6 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-scanners", action="store_true", help="our rules only")
     parser.add_argument("--config", type=Path, help="policy pack config JSON")
     parser.add_argument("--exceptions", type=Path, default=DEFAULT_PATH)
+    parser.add_argument(
+        "--preview-findings",
+        type=Path,
+        help="use our rules' findings from a real preview "
+        "(python -m policies.preview) instead of the offline evaluation",
+    )
     args = parser.parse_args(argv)
     graph = args.graph or REPO / "build" / args.stack / "resources.json"
     out = args.out or REPO / "build" / args.stack / "report"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from policies.findings import Finding
+from policies.findings import STATUS_EXCEPTED, Finding
 from policies.reports.model import AuditResult
 
 
@@ -59,7 +59,7 @@ def render(result: AuditResult) -> str:
                     )
                     failure.text = _detail(finding)
                     counts["failures"] += 1
-                elif finding.exception is not None:
+                elif finding.status == STATUS_EXCEPTED and finding.exception is not None:
                     skipped = ET.SubElement(
                         case, "skipped", message="excepted: " + finding.exception["justification"]
                     )

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from policies.evaluate import Evaluation, evaluate
+from policies.findings import Finding
 from policies.graph import parse_graph
+from policies.scanners.checkov import CHECKOV, run_checkov
+from policies.scanners.common import REPO
 from stacks.plan import plan
 from tests.policies.fixtures import complete
+from tests.policies.scanfixtures import build_tree
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +38,16 @@ def run(
     config: dict[str, dict[str, Any]] | None = None,
 ) -> Evaluation:
     return evaluate(parse_graph(data, "test graph", options or {}), config=config)
+
+
+@pytest.fixture(scope="session")
+def scanned_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tree(tmp_path_factory.mktemp("scanned-repo"))
+
+
+@pytest.fixture(scope="session")
+def checkov_findings(scanned_tree: Path) -> list[Finding]:
+    """checkov once per session (it takes seconds to start); its venv made if missing."""
+    if not CHECKOV.exists():
+        subprocess.run(["make", "-s", "checkov-env"], cwd=REPO, check=True, timeout=600)
+    return run_checkov([scanned_tree], root=scanned_tree)

@@ -1,0 +1,154 @@
+"""Real-preview path: `pulumi preview --policy-pack policies` through the Automation API,
+its PolicyEvents turned into the same findings JSON the offline evaluator prints.
+
+Usage: python -m policies.preview --stack prod [--output FILE] [--config FILE]
+`pulumi preview --json` has no structured policy report (pulumi/pulumi#18851); the event
+stream does. Needs the Pulumi CLI and credentials, unlike `python -m policies.evaluate`.
+Exit codes as the evaluator's: 1 on a blocking finding, 0 otherwise, 2 when it cannot run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from policies.evaluate import STACK_TYPE
+from policies.exceptions import DEFAULT_PATH, ExceptionsError, apply_exceptions, load_exceptions
+from policies.findings import Finding, exit_code, summarize
+from policies.model import Rule
+from policies.rules import ALL_RULES
+
+PACK_DIR = Path(__file__).resolve().parent
+REPO = PACK_DIR.parent
+# The engine decorates messages with colour directives (<{%reset%}>) and ANSI escapes.
+_COLOUR = re.compile(r"<\{%[^%]*%\}>|\x1b\[[0-9;]*m")
+_EVIDENCE = re.compile(
+    r"^(?P<message>.*) \[(?P<path>[^\[\]:]+): actual=(?P<actual>.*), "
+    r"required=(?P<required>.*)\]$"
+)
+ENFORCEMENT = {
+    "mandatory": "mandatory",
+    "remediate": "mandatory",
+    "advisory": "advisory",
+    "warning": "advisory",
+}
+
+
+class PreviewError(Exception):
+    """The preview could not run (no CLI, no stack, no credentials); the message says which."""
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _resource_type(urn: str) -> str:
+    parts = urn.split("::")
+    return parts[2].rsplit("$", 1)[-1] if len(parts) >= 4 else STACK_TYPE
+
+
+def event_to_finding(event: Any, rules: Mapping[str, Rule], stack_urn: str) -> Finding:
+    """One engine PolicyEvent as a Finding; our rules' metadata fills what the event lacks."""
+    lines = [ln.strip() for ln in _COLOUR.sub("", str(event.message)).splitlines()]
+    lines = [ln for ln in lines if ln]
+    text = lines[-1] if lines else ""
+    path, actual, required = "", None, None
+    match = _EVIDENCE.match(text)
+    if match:
+        text, path = match["message"], match["path"]
+        actual, required = _value(match["actual"]), _value(match["required"])
+    urn = event.resource_urn or stack_urn
+    rule = rules.get(event.policy_name)
+    level = ENFORCEMENT.get(str(event.enforcement_level).lower(), "mandatory")
+    return Finding(
+        policy_id=event.policy_name,
+        title=rule.title if rule else event.policy_name,
+        severity=rule.severity.value if rule else "medium",
+        enforcement=level,
+        resource_urn=urn,
+        resource_type=_resource_type(urn),
+        message=text,
+        remediation=rule.remediation if rule else "",
+        controls=tuple(c.as_dict() for c in rule.controls) if rule else (),
+        source=f"pulumi-preview:{event.policy_pack_name}",
+        property_path=path,
+        actual=actual,
+        required=required,
+    )
+
+
+def to_findings(events: Iterable[Any], stack_urn: str) -> list[Finding]:
+    rules = {r.id: r for r in ALL_RULES}
+    seen: set[tuple[str, str, str]] = set()
+    findings = []
+    for event in events:
+        finding = event_to_finding(event, rules, stack_urn)
+        key = (finding.policy_id, finding.resource_urn, finding.message)
+        if key not in seen:  # the engine may report a violation once per step
+            seen.add(key)
+            findings.append(finding)
+    return findings
+
+
+def run_preview(stack: str, config_path: Path | None = None) -> tuple[list[Finding], str]:
+    from pulumi import automation as auto
+
+    events: list[Any] = []
+    try:
+        workspace_stack = auto.select_stack(stack_name=stack, work_dir=str(REPO))
+    except Exception as exc:
+        raise PreviewError(f"cannot select stack {stack!r}: {exc}") from None
+    project = workspace_stack.workspace.project_settings().name
+    stack_urn = f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
+    try:
+        workspace_stack.preview(
+            policy_packs=[str(PACK_DIR)],
+            policy_pack_configs=[str(config_path)] if config_path else None,
+            on_event=lambda e: events.append(e.policy_event) if e.policy_event else None,
+        )
+    except auto.errors.CommandError as exc:
+        # A mandatory violation fails the preview; the events still say why.
+        if not events:
+            raise PreviewError(f"pulumi preview failed: {str(exc)[-800:]}") from None
+    return to_findings(events, stack_urn), project
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m policies.preview",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--stack", default="prod")
+    parser.add_argument("--config", type=Path, help="policy pack config JSON")
+    parser.add_argument("--exceptions", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--output", type=Path, help="default: build/<stack>/preview-findings.json")
+    args = parser.parse_args(argv)
+    try:
+        findings, _project = run_preview(args.stack, args.config)
+        findings = apply_exceptions(findings, load_exceptions(args.exceptions))
+    except (PreviewError, ExceptionsError) as exc:
+        print(f"policies.preview: {exc}", file=sys.stderr)
+        return 2
+    document = {
+        "findings": [f.as_dict() for f in findings],
+        "summary": summarize(findings, len(ALL_RULES), 0),
+    }
+    text = json.dumps(document, indent=2, sort_keys=True, default=str)
+    output = args.output or REPO / "build" / args.stack / "preview-findings.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return exit_code(findings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

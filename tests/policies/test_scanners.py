@@ -1,0 +1,56 @@
+"""checkov (with our custom checks) and zizmor on a small tree, offline; our severities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policies.findings import Finding
+from policies.scanners.zizmor import run_zizmor
+
+pytestmark = pytest.mark.xdist_group("policies")
+
+
+def _by(findings: list[Finding], check: str) -> list[Finding]:
+    return [f for f in findings if f.policy_id == check]
+
+
+def test_unpinned_action_is_caught_by_our_custom_check(checkov_findings: list[Finding]) -> None:
+    [finding] = _by(checkov_findings, "CKV_CRM_1")
+    assert finding.file == ".github/workflows/unpinned.yml" and finding.line == 7
+    assert (finding.severity, finding.enforcement, finding.source) == (
+        "high",
+        "mandatory",
+        "checkov",
+    )
+    assert any(c["id"] == "V14.2.4" for c in finding.controls)
+
+
+def test_missing_and_write_all_permissions_are_caught(checkov_findings: list[Finding]) -> None:
+    files = sorted(f.file for f in _by(checkov_findings, "CKV_CRM_2"))
+    assert files == [".github/workflows/unpinned.yml", ".github/workflows/write-all.yml"]
+
+
+def test_workflow_that_keeps_our_conventions_passes(checkov_findings: list[Finding]) -> None:
+    assert not [f for f in checkov_findings if f.file == ".github/workflows/good.yml"]
+
+
+def test_secret_scan_covers_python_files_with_our_severity(checkov_findings: list[Finding]) -> None:
+    secrets = {f.file: f for f in checkov_findings if f.policy_id.startswith("CKV_SECRET")}
+    assert secrets["deploy/settings.py"].severity == "critical"
+    assert secrets["deploy/settings.py"].blocking
+    assert secrets["tests/fixture.py"].enforcement == "advisory"
+
+
+def test_dockerfile_framework_runs_with_advisory_mapping(checkov_findings: list[Finding]) -> None:
+    docker = [f for f in checkov_findings if f.resource_type == "checkov:dockerfile"]
+    assert docker and all(f.enforcement == "advisory" for f in docker)
+
+
+def test_zizmor_offline_findings_join_the_list(scanned_tree: Path) -> None:
+    findings = run_zizmor([scanned_tree / ".github" / "workflows"], root=scanned_tree)
+    unpinned = _by(findings, "zizmor/unpinned-uses")
+    assert unpinned and unpinned[0].file == ".github/workflows/unpinned.yml"
+    assert unpinned[0].line == 7 and unpinned[0].blocking
+    assert not [f for f in findings if f.file.endswith("good.yml") and f.blocking]
