@@ -29,8 +29,8 @@ class Identity:
     ec_key: ec.EllipticCurvePrivateKey
     rsa_kid: str = "fake-rsa-kid-1"
     ec_kid: str = "fake-ec-kid-1"
-    published: dict[str, Any] = field(default_factory=dict)
     hits: int = 0
+    otp_requests: list[dict[str, Any]] = field(default_factory=list)
 
     def jwks(self) -> dict[str, Any]:
         rsa_jwk = json.loads(RSAAlgorithm.to_jwk(self.rsa_key.public_key()))
@@ -65,6 +65,32 @@ class Identity:
 
 class _Handler(BaseHTTPRequestHandler):
     identity: Identity
+
+    def _cors(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin", "*"))
+        self.send_header("Access-Control-Allow-Headers", "apikey, content-type, authorization")
+        self.send_header("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
+
+    def do_OPTIONS(self) -> None:
+        self.send_response(204)
+        self._cors()
+        self.end_headers()
+
+    def do_POST(self) -> None:
+        """Supabase Auth's magic-link endpoint: record the request, answer like GoTrue."""
+        if not self.path.startswith(f"{ISSUER_PATH}/otp"):
+            self.send_error(404)
+            return
+        length = int(self.headers.get("Content-Length", "0"))
+        self.identity.otp_requests.append({
+            "path": self.path, "apikey": self.headers.get("apikey"),
+            "body": json.loads(self.rfile.read(length) or b"{}")})
+        self.send_response(200)
+        self._cors()
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
 
     def do_GET(self) -> None:
         if self.path != f"{ISSUER_PATH}/.well-known/jwks.json":

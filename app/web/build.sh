@@ -1,0 +1,26 @@
+#!/bin/sh
+# Vercel build (vercel.json buildCommand): copy the static files to dist/ and write
+# dist/config.json from the project's environment variables (set by infra/vercel).
+# Refuses missing or odd values instead of shipping a front that cannot reach its API.
+# Usage: sh build.sh [OUTPUT_DIR]   (default dist, beside this script)
+set -eu
+cd "$(dirname "$0")"
+out="${1:-dist}"
+: "${API_URL:?set API_URL (https://api.<domain>) in the Vercel project}"
+: "${SUPABASE_URL:?set SUPABASE_URL (https://<ref>.supabase.co) in the Vercel project}"
+: "${SUPABASE_ANON_KEY:?set SUPABASE_ANON_KEY (the project's public anon key) in the Vercel project}"
+for url in "$API_URL" "$SUPABASE_URL"; do
+  case "$url" in
+    https://*|http://127.0.0.1:*|http://localhost:*) ;;
+    *) echo "build.sh: $url must be an https:// URL" >&2; exit 1 ;;
+  esac
+done
+case "$API_URL$SUPABASE_URL$SUPABASE_ANON_KEY" in
+  *[!A-Za-z0-9:/._~=-]*) echo "build.sh: a URL or the anon key has characters it cannot have" >&2; exit 1 ;;
+esac
+rm -rf "$out"
+mkdir -p "$out"
+cp index.html app.js style.css "$out/"
+printf '{"apiUrl":"%s","supabaseUrl":"%s","supabaseAnonKey":"%s"}\n' \
+  "$API_URL" "$SUPABASE_URL" "$SUPABASE_ANON_KEY" > "$out/config.json"
+echo "build.sh: $out ready for $API_URL"
