@@ -47,7 +47,7 @@ def _run(tmp_path: Path, outcome: str, output: str, open_issue: str) -> tuple[in
         "OPEN_ISSUE": open_issue,
         "OUTCOME": outcome,
         "PREVIEW_OUTPUT": output,
-        "GH_TOKEN": "fake-github-token",
+        "GH_TOKEN": "fake-github-token",  # checkov:skip=CKV_SECRET_6: obviously fake test value
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_REPOSITORY": "careers-crm/platform",
         "GITHUB_RUN_ID": "42",
