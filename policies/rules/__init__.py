@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policies.model import Rule
-from policies.rules import edge, github, r2, railway, stack, supabase, vercel
+from policies.rules import edge, github, observability, r2, railway, stack, supabase, vercel
 
 ALL_RULES: tuple[Rule, ...] = tuple(
     edge.RULES
@@ -12,6 +12,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + railway.RULES
     + vercel.RULES
     + github.RULES
+    + observability.RULES
     + stack.RULES
 )
 

@@ -69,8 +69,68 @@ KINDS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
+CONTACT = "careers-crm discord + email"
+
+
+def _hosts(data: dict[str, Any]) -> list[str]:
+    records = of_type(data, "cloudflare:index/dnsRecord:DnsRecord")
+    return sorted(r["inputs"]["name"] for r in records)
+
+
+def _observability(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    hosts = _hosts(data)
+    kinds: list[tuple[str, str, dict[str, Any]]] = [
+        (
+            PY + "uptimekuma:Notification",
+            "uptime-notify",
+            {"name": "careers-crm discord", "channel": "discord", "webhook_url": "[secret]"},
+        ),
+        (
+            "grafana:alerting/contactPoint:ContactPoint",
+            "grafana-contact-point",
+            {"name": CONTACT, "discords": [{"url": "[secret]"}]},
+        ),
+        (
+            "grafana:alerting/notificationPolicy:NotificationPolicy",
+            "grafana-notification-policy",
+            {"contactPoint": CONTACT, "groupBies": ["alertname", "hostname"]},
+        ),
+        (
+            "grafana:alerting/ruleGroup:RuleGroup",
+            "grafana-rules",
+            {
+                "name": "careers-crm",
+                "folderUid": "careers-crm",
+                "intervalSeconds": 60,
+                "rules": [
+                    {"name": f"Endpoint down: {h}", "labels": {"hostname": h}, "for": "2m"}
+                    for h in hosts
+                ],
+            },
+        ),
+    ]
+    for host in hosts:
+        kinds.append(
+            (
+                PY + "uptimekuma:Monitor",
+                f"uptime-https-{host}",
+                {
+                    "spec": {
+                        "kind": "http",
+                        "name": f"HTTPS {host}",
+                        "url": f"https://{host}/",
+                        "notification_ids": [485],
+                    }
+                },
+            )
+        )
+    return kinds
+
+
 def complete(data: dict[str, Any]) -> dict[str, Any]:
-    for type_token, name, inputs in KINDS:
-        if not of_type(data, type_token):
+    kinds = KINDS + _observability(data)
+    missing = {t for t, _, _ in kinds if not of_type(data, t)}
+    for type_token, name, inputs in kinds:
+        if type_token in missing:
             add(data, type_token, name, dict(inputs))
     return data

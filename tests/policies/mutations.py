@@ -6,6 +6,7 @@ fresh copy of the real prod plan.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +93,38 @@ FAKE_SERVICE_ROLE_JWT = (
     + "eyJyb2xlIjoic2VydmljZV9yb2xlIiwiaXNzIjoiZmFrZSJ9."
     + "ZmFrZS1zaWduYXR1cmU"
 )
+
+
+OBS_POLICY = "grafana:alerting/notificationPolicy:NotificationPolicy"
+OBS_CONTACT = "grafana:alerting/contactPoint:ContactPoint"
+
+
+def _monitors(data: Data, host: str) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in of_type(data, "pulumi-python:dynamic/uptimekuma:Monitor")
+        if f"//{host}/" in str(m["inputs"].get("spec", {}).get("url"))
+    ]
+
+
+def _monitor(data: Data, host: str) -> dict[str, Any]:
+    return _monitors(data, host)[0]
+
+
+def _drop_monitor(host: str) -> Callable[[Data, Options], None]:
+    def apply(data: Data, _o: Options) -> None:
+        for monitor in _monitors(data, host):
+            remove(data, monitor)
+
+    return apply
+
+
+def _drop_alerts(host: str) -> Callable[[Data, Options], None]:
+    def apply(data: Data, _o: Options) -> None:
+        group = _one(data, "grafana:alerting/ruleGroup:RuleGroup")["inputs"]
+        group["rules"] = [r for r in group["rules"] if host not in json.dumps(r)]
+
+    return apply
 
 
 def _ruleset(data: Data) -> dict[str, Any]:
@@ -325,6 +358,30 @@ MUTATIONS: tuple[Mutation, ...] = (
         "service-role-jwt-on-web",
         "CRM-VC-002",
         _add_web_var("SUPABASE_KEY", FAKE_SERVICE_ROLE_JWT, True),
+    ),
+    # Observability
+    Mutation("web-host-unmonitored", "CRM-OBS-001", _drop_monitor("app.careers.example.edu")),
+    Mutation(
+        "new-host-unmonitored",
+        "CRM-OBS-001",
+        lambda d, o: add(
+            d,
+            "cloudflare:index/dnsRecord:DnsRecord",
+            "edge-reports",
+            {**named(d, "edge-app")["inputs"], "name": "reports.careers.example.edu"},
+        ),
+    ),
+    Mutation("web-host-without-alert", "CRM-OBS-002", _drop_alerts("app.careers.example.edu")),
+    Mutation(
+        "policy-to-undeclared-contact", "CRM-OBS-003", _set(OBS_POLICY, "contactPoint", "nobody")
+    ),
+    Mutation("contact-point-removed", "CRM-OBS-003", _drop(OBS_CONTACT)),
+    Mutation(
+        "monitor-without-notification",
+        "CRM-OBS-003",
+        lambda d, o: _monitor(d, "api.careers.example.edu")["inputs"]["spec"].update(
+            notification_ids=[]
+        ),
     ),
     # GitHub
     Mutation(
