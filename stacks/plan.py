@@ -31,15 +31,18 @@ class PlanError(Exception):
     """The plan could not be made; the message is for the engineer, not a stack trace."""
 
 
-def plan(stack: str, root: Path = ROOT) -> Graph:
+def plan(stack: str, root: Path = ROOT, overrides: dict[str, str] | None = None) -> Graph:
+    """Plan `stack`; `overrides` (full keys such as `careers-crm:cloudflare.plan`) replace
+    stack file values, for what-if plans and tests."""
     from stacks.program import main as program
 
     try:
         settings = load_stack_settings(root, stack)
     except StackFileError as err:
         raise PlanError(str(err)) from None
+    config = {**settings.config, **(overrides or {})}
     try:
-        return run_offline(program, settings.project, settings.stack, settings.config,
+        return run_offline(program, settings.project, settings.stack, config,
                            settings.secret_keys, OfflineMocks())
     except pulumi.RunError as err:
         raise PlanError(str(err)) from None
@@ -62,11 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default="prod")
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: build/<stack>)")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="folder holding Pulumi.yaml and the stack files")
     parser.add_argument("--quiet", action="store_true", help="no table, only the file path")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        graph = plan(args.stack)
+        graph = plan(args.stack, args.root)
     except PlanError as err:
         print(f"plan of stack {args.stack!r} failed:\n{err}", file=sys.stderr)
         return 2

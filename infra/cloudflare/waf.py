@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
+
+import pulumi_cloudflare as cloudflare
 
 from infra.cloudflare.plans import PATH_FIELD, REQUIRED_CHARACTERISTICS, PlanLimits
 
@@ -35,7 +37,7 @@ class RateLimitRule:
         return "(" + " or ".join(clauses) + ")"
 
 
-def managed_rules(limits: PlanLimits) -> list[dict[str, Any]]:
+def managed_rules(limits: PlanLimits) -> list[cloudflare.RulesetRuleArgsDict]:
     """Execute every managed ruleset the plan includes."""
     return [
         {"action": "execute", "expression": "true", "enabled": True,
@@ -46,11 +48,11 @@ def managed_rules(limits: PlanLimits) -> list[dict[str, Any]]:
     ]
 
 
-def custom_rules(limits: PlanLimits, api_hostname: str) -> list[dict[str, Any]]:
+def custom_rules(limits: PlanLimits, api_hostname: str) -> list[cloudflare.RulesetRuleArgsDict]:
     """Block what the CRM never serves; on plans with WAF attack score, block likely attacks."""
     methods = " ".join(f'"{m}"' for m in API_METHODS)
     probes = " or ".join(f'starts_with({PATH_FIELD}, "{p}")' for p in EXPLOIT_PATHS)
-    rules: list[dict[str, Any]] = [
+    rules: list[cloudflare.RulesetRuleArgsDict] = [
         {"action": "block", "enabled": True,
          "description": "Block HTTP methods the API does not serve",
          "expression": (f'(http.host eq "{api_hostname}" '
@@ -70,7 +72,7 @@ def custom_rules(limits: PlanLimits, api_hostname: str) -> list[dict[str, Any]]:
     return rules
 
 
-def rate_limit_rules(rules: Sequence[RateLimitRule]) -> list[dict[str, Any]]:
+def rate_limit_rules(rules: Sequence[RateLimitRule]) -> list[cloudflare.RulesetRuleArgsDict]:
     return [
         {"action": r.action, "enabled": True, "description": r.name,
          "expression": r.expression(),

@@ -32,7 +32,10 @@ class Repository(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("crm:github:Repository", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        enabled = {"status": "enabled" if args.advanced_security else "disabled"}
+        status = "enabled" if args.advanced_security else "disabled"
+        security: github.RepositorySecurityAndAnalysisArgsDict = {
+            "secret_scanning": {"status": status},
+            "secret_scanning_push_protection": {"status": status}}
 
         repo = github.Repository(
             name, name=args.name, description=args.description, visibility="public",
@@ -41,8 +44,7 @@ class Repository(pulumi.ComponentResource):
             squash_merge_commit_title="PR_TITLE", squash_merge_commit_message="PR_BODY",
             delete_branch_on_merge=True, allow_update_branch=True,
             vulnerability_alerts=True, archive_on_destroy=True,
-            security_and_analysis={"secret_scanning": enabled,
-                                   "secret_scanning_push_protection": enabled},
+            security_and_analysis=security,
             opts=pulumi.ResourceOptions(parent=self, protect=True))
 
         github.RepositoryRuleset(

@@ -17,6 +17,7 @@ from infra.r2.s3_provider import r2_endpoint, r2_s3_provider
 from infra.r2.tokens import BucketToken
 
 DAY = 86_400
+AbortMultipart = aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgsDict
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Storage(pulumi.ComponentResource):
         s3 = r2_s3_provider(f"{name}-r2-s3", args.account_id, args.operator_access_key_id,
                             args.operator_secret_access_key, opts=child)
         on_r2 = pulumi.ResourceOptions(parent=self, provider=s3)
-        abort_multipart = {"days_after_initiation": 1}
+        abort_multipart: AbortMultipart = {"days_after_initiation": 1}
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-backups-lifecycle", bucket=backups.name,
             rules=[{"id": "expire-after-retention", "status": "Enabled",

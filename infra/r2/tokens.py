@@ -17,6 +17,7 @@ import pulumi_cloudflare as cloudflare
 BUCKET_ITEM_READ = "Workers R2 Storage Bucket Item Read"
 BUCKET_ITEM_WRITE = "Workers R2 Storage Bucket Item Write"
 R2_BUCKET_SCOPE = "com.cloudflare.edge.r2.bucket"
+PermissionGroup = cloudflare.outputs.GetApiTokenPermissionGroupsListResultResult
 
 
 def bucket_resource(account_id: str, bucket: str) -> str:
@@ -28,10 +29,10 @@ def permission_group_id(name: str, opts: pulumi.InvokeOptions | None = None) -> 
     found = cloudflare.get_api_token_permission_groups_list_output(
         name=name, scope=R2_BUCKET_SCOPE, opts=opts)
 
-    def first(results: Sequence[object]) -> str:
+    def first(results: Sequence[PermissionGroup]) -> str:
         if not results:
             raise ValueError(f"Cloudflare has no API token permission group named {name!r}")
-        return str(results[0].id)
+        return results[0].id
 
     return found.results.apply(first)
 
@@ -46,13 +47,15 @@ class BucketToken(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("crm:r2:BucketToken", name, None, opts)
         invoke = pulumi.InvokeOptions(parent=self)
-        groups = [{"id": permission_group_id(g, invoke)}
-                  for g in (BUCKET_ITEM_READ, BUCKET_ITEM_WRITE)]
         resources = pulumi.Output.from_input(bucket).apply(
             lambda b: json.dumps({bucket_resource(account_id, b): "*"}, sort_keys=True))
+        groups: list[cloudflare.ApiTokenPolicyPermissionGroupArgsDict] = [
+            {"id": permission_group_id(g, invoke)} for g in (BUCKET_ITEM_READ, BUCKET_ITEM_WRITE)]
+        policy: cloudflare.ApiTokenPolicyArgsDict = {
+            "effect": "allow", "permission_groups": groups, "resources": resources}
         self.token = cloudflare.ApiToken(
             name, name=f"{name} (R2 object read/write)",
-            policies=[{"effect": "allow", "permission_groups": groups, "resources": resources}],
+            policies=[policy],
             opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["value"]))
         self.access_key_id = pulumi.Output.secret(self.token.id)
         self.secret_access_key = pulumi.Output.secret(

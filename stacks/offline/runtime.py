@@ -11,7 +11,7 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.settings import configure
+from pulumi.runtime.settings import SETTINGS, configure
 from pulumi.runtime.stack import run_in_stack
 
 from stacks.offline.graph import Graph, PlannedResource
@@ -29,8 +29,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):  # type: ignore[misc]
         self.recorded: list[PlannedResource] = []
         self.default_providers: dict[str, PlannedResource] = {}
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
         provider = _urn_of(request.provider) if request.provider else None
         if provider is None and request.custom and not request.type.startswith("pulumi:providers:"):
@@ -71,9 +71,14 @@ def run_offline(program: Callable[[], None], project: str, stack: str,
                 mocks: pulumi_mocks.Mocks) -> Graph:
     """Run `program` as `pulumi up` would (not a preview: applies run, as with real outputs)."""
     set_all_config(config, secret_keys)
+    # Outputs left by an earlier run in this process belong to a closed event loop and would
+    # never resolve; the runtime awaits every tracked output before it finishes.
+    with SETTINGS.lock:
+        SETTINGS.outputs.clear()
     monitor = RecordingMonitor(mocks, project, stack)
-    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
-    configure(pulumi_mocks.MockSettings(
+    info = monitor.GetDeploymentInfo(None)  # type: ignore[no-untyped-call]
+    features = set(info.supportedFeatures)
+    configure(pulumi_mocks.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor, monitor_features=features, engine=pulumi_mocks.MockEngine(None),
         project=project, stack=stack, dry_run=False, organization="organization",
         callbacks=None))
@@ -82,7 +87,8 @@ def run_offline(program: Callable[[], None], project: str, stack: str,
         asyncio.set_event_loop(loop)
         loop.run_until_complete(run_in_stack(program))
     finally:
-        asyncio.set_event_loop(None)
         loop.close()
+        # Leave a usable loop behind: Pulumi creates Outputs against the current loop.
+        asyncio.set_event_loop(asyncio.new_event_loop())
     return Graph(project=project, stack=stack,
                  resources=[*monitor.recorded, *monitor.default_providers.values()])
