@@ -68,3 +68,12 @@ def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
             yield from walk(item, f"{path}.{index}" if path else str(index))
     else:
         yield path, value
+
+
+def plain(value: Any) -> Any:
+    """Engine props arrive wrapped in read-only Mapping/Sequence proxies; JSON needs plain."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(value[k]) for k in value}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [plain(v) for v in value]
+    return value

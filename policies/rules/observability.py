@@ -12,7 +12,7 @@ from pulumi_policy import PolicyResource, StackValidationArgs
 from policies import controls as c
 from policies.model import Rule, Violation
 from policies.rules._define import HIGH, MANDATORY, stack_rule
-from policies.rules._props import as_list, get, of_type
+from policies.rules._props import as_list, get, of_type, plain
 
 RULES: list[Rule] = []
 
@@ -80,7 +80,7 @@ def monitored(args: StackValidationArgs) -> Iterator[Violation]:
 )
 def alerted(args: StackValidationArgs) -> Iterator[Violation]:
     text = " ".join(
-        json.dumps(dict(r.props), default=str).lower() for r in of_type(args, RULE_GROUP)
+        json.dumps(plain(r.props), default=str).lower() for r in of_type(args, RULE_GROUP)
     )
     names: dict[str, set[str]] = {}
     for m in _web_monitors(args):
