@@ -1,0 +1,84 @@
+"""Policy benchmarks -> build/bench/policies.json.
+
+Targets (issue 5): `python -m policies.evaluate` on the prod graph <= 0.5 s (a fresh process,
+imports included); `make audit` warm, scanners included, <= 10 s. Measured here, not
+asserted in tests: timings on a shared 2-core machine are not a pass/fail signal.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+GRAPH = REPO / "build" / "prod" / "resources.json"
+OUT = REPO / "build" / "bench" / "policies.json"
+
+
+def _timed(cmd: list[str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - started)
+        # make exits 2 when the audit found a blocking finding (recipe "Error 1").
+        verdict = done.returncode in (0, 1) or "Error 1" in done.stderr
+        if not verdict:
+            raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr[-400:]}")
+    return times
+
+
+def _summary(times: list[float], target: float) -> dict[str, float | bool | int]:
+    median = statistics.median(times)
+    return {
+        "runs": len(times),
+        "median_s": round(median, 3),
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+        "target_s": target,
+        "within_target": median <= target,
+    }
+
+
+def main() -> int:
+    subprocess.run(
+        [sys.executable, "-m", "stacks.plan", "--stack", "prod", "--quiet"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    sys.path.insert(0, str(REPO))
+    from policies.evaluate import evaluate
+    from policies.graph import load_graph
+
+    graph = load_graph(GRAPH)
+    started = time.perf_counter()
+    for _ in range(20):
+        evaluate(graph)
+    in_process = (time.perf_counter() - started) / 20
+
+    evaluate_cli = _timed([sys.executable, "-m", "policies.evaluate", str(GRAPH)], 7)
+    _timed(["make", "-s", "audit", "STACK=prod"], 1)  # warm: venvs, caches, bytecode
+    audit = _timed(["make", "-s", "audit", "STACK=prod"], 3)
+    rules_only = _timed(
+        [sys.executable, "-m", "policies.audit", "--stack", "prod", "--no-scanners"], 3
+    )
+    result = {
+        "resources": len(graph.resources),
+        "evaluate_in_process_s": round(in_process, 4),
+        "evaluate_cli": _summary(evaluate_cli, 0.5),
+        "make_audit_warm": _summary(audit, 10.0),
+        "audit_rules_and_reports_only": _summary(rules_only, 10.0),
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
