@@ -19,11 +19,18 @@ def main() -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    uvicorn.run(create_app(settings), host=os.environ.get("HOST", "0.0.0.0"),
-                port=int(os.environ.get("PORT", "8000")), log_config=None,
-                proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS",
-                                                                       "127.0.0.1"),
-                access_log=False, loop="uvloop", http="httptools", backlog=4096)
+    uvicorn.run(
+        create_app(settings),
+        host=os.environ.get("HOST", "0.0.0.0"),
+        port=int(os.environ.get("PORT", "8000")),
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+        backlog=4096,
+    )
     return 0
 
 

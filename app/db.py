@@ -78,12 +78,19 @@ async def staff_transaction(
     async with pool.connection() as conn, conn.transaction():
         cur = await conn.execute(
             _SETUP_SQL,
-            {"claims": json.dumps(principal.claims, separators=(",", ":")),
-             "sub": principal.user_id},
+            {
+                "claims": json.dumps(principal.claims, separators=(",", ":")),
+                "sub": principal.user_id,
+            },
         )
         row = await cur.fetchone()
         if row is None or row["id"] is None:
-            raise Problem(403, "you are signed in but not a staff member of any organization: "
-                          "ask an admin to add you", type_="/problems/not-staff")
-        yield Tx(conn, StaffContext(principal.user_id, row["id"], row["organization_id"],
-                                    row["role"]))
+            raise Problem(
+                403,
+                "you are signed in but not a staff member of any organization: "
+                "ask an admin to add you",
+                type_="/problems/not-staff",
+            )
+        yield Tx(
+            conn, StaffContext(principal.user_id, row["id"], row["organization_id"], row["role"])
+        )

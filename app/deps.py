@@ -43,25 +43,33 @@ async def principal(
     st = state(request)
     if credentials is None or credentials.scheme.lower() != "bearer":
         st.metrics.jwt_rejections.labels(reason="missing").inc()
-        raise Problem(401, "sign in: send Authorization: Bearer <Supabase access token>",
-                      headers={"WWW-Authenticate": 'Bearer realm="crm"'})
+        raise Problem(
+            401,
+            "sign in: send Authorization: Bearer <Supabase access token>",
+            headers={"WWW-Authenticate": 'Bearer realm="crm"'},
+        )
     try:
         return await st.verifier.verify(credentials.credentials)
     except AuthError as exc:
         st.metrics.jwt_rejections.labels(reason=exc.reason).inc()
-        raise Problem(401, exc.detail, headers={
-            "WWW-Authenticate": 'Bearer realm="crm", error="invalid_token"'}) from None
+        raise Problem(
+            401,
+            exc.detail,
+            headers={"WWW-Authenticate": 'Bearer realm="crm", error="invalid_token"'},
+        ) from None
 
 
-async def writer(request: Request,
-                 who: Annotated[Principal, Depends(principal)]) -> Principal:
+async def writer(request: Request, who: Annotated[Principal, Depends(principal)]) -> Principal:
     """The caller, counted against the per-user write limit."""
     st = state(request)
     wait = await st.limiter.hit(who.user_id)
     if wait is not None:
         st.metrics.rate_limited.inc()
-        raise Problem(429, f"too many writes: at most {st.limiter.limit} a minute, retry in "
-                      f"{wait} s", headers={"Retry-After": str(wait)})
+        raise Problem(
+            429,
+            f"too many writes: at most {st.limiter.limit} a minute, retry in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
     return who
 
 

@@ -32,13 +32,23 @@ import psycopg
 LEGACY_IDS: dict[uuid.UUID, object] = {}
 NAMESPACE = uuid.UUID("5b0e3c1e-7a53-4c55-9a43-2f3a4c1d0e11")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-STATUS_MAP = {"applied": "applied", "submitted": "applied", "interview": "interviewing",
-              "interviewing": "interviewing", "offer": "offer", "offered": "offer",
-              "accepted": "accepted", "declined": "declined", "rejected": "rejected",
-              "turned down": "rejected"}
-REQUIRED = {"students": {"id", "first_name", "last_name", "email"},
-            "applications": {"id", "student_id", "status"},
-            "notes": {"id", "student_id", "date_created"}}
+STATUS_MAP = {
+    "applied": "applied",
+    "submitted": "applied",
+    "interview": "interviewing",
+    "interviewing": "interviewing",
+    "offer": "offer",
+    "offered": "offer",
+    "accepted": "accepted",
+    "declined": "declined",
+    "rejected": "rejected",
+    "turned down": "rejected",
+}
+REQUIRED = {
+    "students": {"id", "first_name", "last_name", "email"},
+    "applications": {"id", "student_id", "status"},
+    "notes": {"id", "student_id", "date_created"},
+}
 
 
 class ImportError_(Exception):
@@ -53,9 +63,13 @@ class TableReport:
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "imported": self.imported,
-                "already_present": self.already_present, "rejected": len(self.rejected),
-                "rejected_rows": self.rejected}
+        return {
+            "source": self.source,
+            "imported": self.imported,
+            "already_present": self.already_present,
+            "rejected": len(self.rejected),
+            "rejected_rows": self.rejected,
+        }
 
 
 def new_id(org: uuid.UUID, table: str, legacy_id: object) -> uuid.UUID:
@@ -100,8 +114,9 @@ def _rows(db: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
     return [dict(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY id")]
 
 
-def plan(db: sqlite3.Connection, org: uuid.UUID) -> tuple[dict[str, list[tuple[Any, ...]]],
-                                                          dict[str, TableReport]]:
+def plan(
+    db: sqlite3.Connection, org: uuid.UUID
+) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, TableReport]]:
     """Validate every legacy row: (rows to insert per table, report with rejections)."""
     reports = {t: TableReport() for t in ("students", "applications", "notes")}
     out: dict[str, list[tuple[Any, ...]]] = {t: [] for t in reports}
@@ -113,8 +128,11 @@ def plan(db: sqlite3.Connection, org: uuid.UUID) -> tuple[dict[str, list[tuple[A
 
     for row in _rows(db, "students"):
         reports["students"].source += 1
-        first, last, email = (_clean(row["first_name"]), _clean(row["last_name"]),
-                              _clean(row["email"]))
+        first, last, email = (
+            _clean(row["first_name"]),
+            _clean(row["last_name"]),
+            _clean(row["email"]),
+        )
         if not first or not last:
             reject("students", row, "first_name and last_name are required")
         elif len(first) > 100 or len(last) > 100:
@@ -122,8 +140,11 @@ def plan(db: sqlite3.Connection, org: uuid.UUID) -> tuple[dict[str, list[tuple[A
         elif not EMAIL_RE.match(email) or len(email) > 320:
             reject("students", row, f"email {email!r} is not a valid address")
         elif email.lower() in emails:
-            reject("students", row, f"duplicate email {email.lower()} (same as legacy student "
-                   f"{emails[email.lower()]})")
+            reject(
+                "students",
+                row,
+                f"duplicate email {email.lower()} (same as legacy student {emails[email.lower()]})",
+            )
         else:
             emails[email.lower()] = row["id"]
             sid = new_id(org, "students", row["id"])
@@ -140,13 +161,18 @@ def plan(db: sqlite3.Connection, org: uuid.UUID) -> tuple[dict[str, list[tuple[A
         if sid is None:
             reject("applications", row, f"student {row['student_id']} is missing or rejected")
         elif status is None:
-            reject("applications", row, f"status {_clean(row['status'])!r} is not one of "
-                   f"{', '.join(sorted(set(STATUS_MAP.values())))}")
+            reject(
+                "applications",
+                row,
+                f"status {_clean(row['status'])!r} is not one of "
+                f"{', '.join(sorted(set(STATUS_MAP.values())))}",
+            )
         elif len(company) > 200 or len(role) > 200:
             reject("applications", row, "company or position is longer than 200 characters")
         else:
-            out["applications"].append((new_id(org, "applications", row["id"]), org, sid,
-                                         company, role, status, when))
+            out["applications"].append(
+                (new_id(org, "applications", row["id"]), org, sid, company, role, status, when)
+            )
 
     for row in _rows(db, "notes"):
         reports["notes"].source += 1
@@ -167,13 +193,19 @@ def plan(db: sqlite3.Connection, org: uuid.UUID) -> tuple[dict[str, list[tuple[A
 
 
 INSERTS = {
-    "students": ("INSERT INTO public.students (id, organization_id, first_name, last_name, "
-                 "email) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING"),
-    "applications": ("INSERT INTO public.applications (id, organization_id, student_id, "
-                     "company, role, status, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                     "ON CONFLICT (id) DO NOTHING"),
-    "notes": ("INSERT INTO public.notes (id, organization_id, student_id, body, created_at) "
-              "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING"),
+    "students": (
+        "INSERT INTO public.students (id, organization_id, first_name, last_name, "
+        "email) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING"
+    ),
+    "applications": (
+        "INSERT INTO public.applications (id, organization_id, student_id, "
+        "company, role, status, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (id) DO NOTHING"
+    ),
+    "notes": (
+        "INSERT INTO public.notes (id, organization_id, student_id, body, created_at) "
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING"
+    ),
 }
 
 
@@ -189,55 +221,81 @@ def run_import(legacy: Path, database_url: str, org: uuid.UUID) -> dict[str, Tab
     finally:
         db.close()
     with psycopg.connect(database_url) as conn, conn.transaction():
-        if conn.execute("SELECT 1 FROM public.organizations WHERE id = %s",
-                        (org,)).fetchone() is None:
+        if (
+            conn.execute("SELECT 1 FROM public.organizations WHERE id = %s", (org,)).fetchone()
+            is None
+        ):
             raise ImportError_(f"organization {org} does not exist: create it first")
         # Emails already used by other students of the organization would violate uniqueness.
         for table in ("students", "applications", "notes"):
             ids = [r[0] for r in rows[table]]
-            present = {r[0] for r in conn.execute(
-                f"SELECT id FROM public.{table} WHERE id = ANY(%s)", (ids,))}
+            present = {
+                r[0]
+                for r in conn.execute(f"SELECT id FROM public.{table} WHERE id = ANY(%s)", (ids,))
+            }
             if table == "students":
-                rows[table] = _drop_email_clashes(conn, org, rows[table], present,
-                                                  reports[table])
+                rows[table] = _drop_email_clashes(conn, org, rows[table], present, reports[table])
                 ids = [r[0] for r in rows[table]]
             with conn.cursor() as cur:
                 cur.executemany(INSERTS[table], [r for r in rows[table] if r[0] not in present])
             rep = reports[table]
             rep.already_present = len(present)
             rep.imported = len(rows[table]) - len(present)
-            found = conn.execute(f"SELECT count(*) FROM public.{table} WHERE id = ANY(%s)",
-                                 (ids,)).fetchone()
-            if (found is None or found[0] != len(ids)
-                    or rep.source != rep.imported + rep.already_present + len(rep.rejected)):
-                raise ImportError_(f"{table}: verification failed ({found and found[0]} of "
-                                   f"{len(ids)} accepted rows in PostgreSQL); rolled back")
+            found = conn.execute(
+                f"SELECT count(*) FROM public.{table} WHERE id = ANY(%s)", (ids,)
+            ).fetchone()
+            if (
+                found is None
+                or found[0] != len(ids)
+                or rep.source != rep.imported + rep.already_present + len(rep.rejected)
+            ):
+                raise ImportError_(
+                    f"{table}: verification failed ({found and found[0]} of "
+                    f"{len(ids)} accepted rows in PostgreSQL); rolled back"
+                )
             if table == "students":
-                _drop_orphans(rows, present_students={r[0] for r in rows["students"]},
-                              reports=reports)
+                _drop_orphans(
+                    rows, present_students={r[0] for r in rows["students"]}, reports=reports
+                )
     return reports
 
 
-def _drop_email_clashes(conn: psycopg.Connection[Any], org: uuid.UUID,
-                        students: list[tuple[Any, ...]], present: set[uuid.UUID],
-                        report: TableReport) -> list[tuple[Any, ...]]:
+def _drop_email_clashes(
+    conn: psycopg.Connection[Any],
+    org: uuid.UUID,
+    students: list[tuple[Any, ...]],
+    present: set[uuid.UUID],
+    report: TableReport,
+) -> list[tuple[Any, ...]]:
     new = [s for s in students if s[0] not in present]
-    taken = {r[0]: r[1] for r in conn.execute(
-        "SELECT lower(email), id FROM public.students WHERE organization_id = %s "
-        "AND lower(email) = ANY(%s)", (org, [s[4].lower() for s in new]))}
+    taken = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT lower(email), id FROM public.students WHERE organization_id = %s "
+            "AND lower(email) = ANY(%s)",
+            (org, [s[4].lower() for s in new]),
+        )
+    }
     kept = []
     for s in students:
         if s[0] not in present and s[4].lower() in taken:
-            report.rejected.append({"legacy_id": LEGACY_IDS.get(s[0]), "reason":
-                                    f"email {s[4].lower()} already belongs to student "
-                                    f"{taken[s[4].lower()]} in PostgreSQL"})
+            report.rejected.append(
+                {
+                    "legacy_id": LEGACY_IDS.get(s[0]),
+                    "reason": f"email {s[4].lower()} already belongs to student "
+                    f"{taken[s[4].lower()]} in PostgreSQL",
+                }
+            )
         else:
             kept.append(s)
     return kept
 
 
-def _drop_orphans(rows: dict[str, list[tuple[Any, ...]]], present_students: set[uuid.UUID],
-                  reports: dict[str, TableReport]) -> None:
+def _drop_orphans(
+    rows: dict[str, list[tuple[Any, ...]]],
+    present_students: set[uuid.UUID],
+    reports: dict[str, TableReport],
+) -> None:
     """Children of students rejected at insert time are rejected too, with the reason."""
     for table in ("applications", "notes"):
         kept = []
@@ -246,13 +304,17 @@ def _drop_orphans(rows: dict[str, list[tuple[Any, ...]]], present_students: set[
                 kept.append(r)
             else:
                 reports[table].rejected.append(
-                    {"legacy_id": LEGACY_IDS.get(r[0]), "reason": "its student was rejected"})
+                    {"legacy_id": LEGACY_IDS.get(r[0]), "reason": "its student was rejected"}
+                )
         rows[table] = kept
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.import_sqlite", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m app.import_sqlite",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("legacy_db", type=Path)
     parser.add_argument("--organization-id", required=True, type=uuid.UUID)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
@@ -267,13 +329,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}; nothing was imported", file=sys.stderr)
         return 1
     except psycopg.Error as exc:
-        print(f"error: PostgreSQL refused the import ({type(exc).__name__}: "
-              f"{exc.diag.message_primary}); nothing was imported", file=sys.stderr)
+        print(
+            f"error: PostgreSQL refused the import ({type(exc).__name__}: "
+            f"{exc.diag.message_primary}); nothing was imported",
+            file=sys.stderr,
+        )
         return 1
     document = {t: r.as_dict() for t, r in reports.items()}
     for table, rep in reports.items():
-        print(f"{table}: {rep.source} in legacy file, {rep.imported} imported, "
-              f"{rep.already_present} already present, {len(rep.rejected)} rejected")
+        print(
+            f"{table}: {rep.source} in legacy file, {rep.imported} imported, "
+            f"{rep.already_present} already present, {len(rep.rejected)} rejected"
+        )
         for rej in rep.rejected:
             print(f"  rejected {table} {rej['legacy_id']}: {rej['reason']}")
     if args.report:

@@ -36,15 +36,23 @@ def create_app(settings: Settings) -> FastAPI:
         pool = make_pool(settings)
         await pool.open(wait=False)
         http = httpx.AsyncClient(headers={"User-Agent": "crm-api"})
-        redis_client = (aioredis.from_url(settings.redis_url, socket_timeout=0.5,
-                                          socket_connect_timeout=0.5)
-                        if settings.redis_url else None)
+        redis_client = (
+            aioredis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            if settings.redis_url
+            else None
+        )
         app.state.crm = AppState(
-            settings=settings, pool=pool, verifier=JwtVerifier(settings, http),
+            settings=settings,
+            pool=pool,
+            verifier=JwtVerifier(settings, http),
             metrics=metrics,
             limiter=RateLimiter(settings.rate_limit_writes_per_minute, redis_client),
-            cache=(StudentCache(redis_client, settings.student_cache_seconds, metrics)
-                   if redis_client is not None else None))
+            cache=(
+                StudentCache(redis_client, settings.student_cache_seconds, metrics)
+                if redis_client is not None
+                else None
+            ),
+        )
         try:
             yield
         finally:
@@ -53,18 +61,30 @@ def create_app(settings: Settings) -> FastAPI:
             if redis_client is not None:
                 await redis_client.aclose()
 
-    app = FastAPI(title="Career Services CRM API", version=settings.version,
-                  description=DESCRIPTION, lifespan=lifespan,
-                  responses={401: {"description": "missing or invalid token",
-                                   "content": {"application/problem+json": {}}}})
+    app = FastAPI(
+        title="Career Services CRM API",
+        version=settings.version,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses={
+            401: {
+                "description": "missing or invalid token",
+                "content": {"application/problem+json": {}},
+            }
+        },
+    )
     problems.install(app)
     for module in (students, pipeline, notes, reminders, staff, ops):
         app.include_router(module.router)
     if settings.cors_allow_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_allow_origins),
-                           allow_methods=["GET", "POST", "PATCH", "DELETE"],
-                           allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
-                           expose_headers=["X-Request-Id", "Retry-After"], max_age=600)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_allow_origins),
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+            expose_headers=["X-Request-Id", "Retry-After"],
+            max_age=600,
+        )
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
 

@@ -22,14 +22,18 @@ def _printable(value: str) -> str:
 
 def Text(max_length: int) -> type[str]:
     return Annotated[  # type: ignore[return-value]
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
-        AfterValidator(_printable)]
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_printable),
+    ]
 
 
 Name = Text(100)
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320,
-                                         pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-                  AfterValidator(_printable)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    AfterValidator(_printable),
+]
 
 
 class Strict(BaseModel):
@@ -133,8 +137,10 @@ class ApplicationPatch(Strict):
     company: Text(200) | None = None  # type: ignore[valid-type]
     role: Text(200) | None = None  # type: ignore[valid-type]
     status: ApplicationStatus | None = Field(
-        None, description="applied -> interviewing -> offer -> accepted/declined; "
-        "rejected from applied, interviewing or offer")
+        None,
+        description="applied -> interviewing -> offer -> accepted/declined; "
+        "rejected from applied, interviewing or offer",
+    )
 
 
 class Note(BaseModel):
@@ -177,6 +183,5 @@ class Reminder(BaseModel):
 class ReminderCreate(Strict):
     due_at: AwareDatetime = Field(description="When to email the reminder (with a UTC offset)")
     subject: Text(200)  # type: ignore[valid-type]
-    body: Annotated[str, StringConstraints(max_length=10000),
-                    AfterValidator(_printable)] = ""
+    body: Annotated[str, StringConstraints(max_length=10000), AfterValidator(_printable)] = ""
     staff_id: uuid.UUID | None = Field(None, description="Who gets it; default: you")

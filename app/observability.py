@@ -22,7 +22,8 @@ from app.settings import Settings
 access_log = logging.getLogger("app.access")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _SECRET_RE = re.compile(
-    r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+|(eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9._-]+)")
+    r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+|(eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9._-]+)"
+)
 
 
 class JsonFormatter(logging.Formatter):
@@ -71,8 +72,13 @@ def init_sentry(settings: Settings) -> bool:
                 headers[name] = "[redacted]"
         return event
 
-    sentry_sdk.init(dsn=settings.sentry_dsn, traces_sample_rate=settings.sentry_traces_sample_rate,
-                    send_default_pii=False, release=settings.version, before_send=scrub)
+    sentry_sdk.init(
+        dsn=settings.sentry_dsn,
+        traces_sample_rate=settings.sentry_traces_sample_rate,
+        send_default_pii=False,
+        release=settings.version,
+        before_send=scrub,
+    )
     return True
 
 
@@ -98,8 +104,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"],
-                                      (b"x-request-id", request_id.encode())]
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         self.metrics.in_progress.inc()
@@ -112,8 +117,15 @@ class RequestContextMiddleware:
             template = getattr(route, "path_format", None) or "unmatched"
             if template != "/metrics":
                 self.metrics.request_duration.labels(
-                    scope["method"], template, str(status)).observe(elapsed)
+                    scope["method"], template, str(status)
+                ).observe(elapsed)
             access_log.info(
-                "request", extra={"request_id": request_id, "method": scope["method"],
-                                  "route": template, "status": status,
-                                  "duration_ms": round(elapsed * 1000, 2)})
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "route": template,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )

@@ -76,21 +76,29 @@ class Settings:
         issuer = text("JWT_ISSUER")
         if not issuer:
             problems.append(
-                "JWT_ISSUER is missing: set it to https://<project-ref>.supabase.co/auth/v1")
+                "JWT_ISSUER is missing: set it to https://<project-ref>.supabase.co/auth/v1"
+            )
         elif urlparse(issuer).scheme not in ("https", "http"):
-            problems.append("JWT_ISSUER must be an http(s) URL like https://<ref>.supabase.co/auth/v1")
+            problems.append(
+                "JWT_ISSUER must be an http(s) URL like https://<ref>.supabase.co/auth/v1"
+            )
         algorithms = tuple(
-            a.strip() for a in (text("JWT_ALGORITHMS") or "RS256,ES256,HS256").split(",")
-            if a.strip())
+            a.strip()
+            for a in (text("JWT_ALGORITHMS") or "RS256,ES256,HS256").split(",")
+            if a.strip()
+        )
         bad = [a for a in algorithms if a not in ALLOWED_JWT_ALGORITHMS]
         if bad or not algorithms:
             problems.append(
                 f"JWT_ALGORITHMS has {bad or 'nothing'}: use a comma list of "
-                f"{', '.join(ALLOWED_JWT_ALGORITHMS)}")
+                f"{', '.join(ALLOWED_JWT_ALGORITHMS)}"
+            )
         secret = text("SUPABASE_JWT_SECRET")
         if "HS256" in algorithms and secret is not None and len(secret) < 32:
-            problems.append("SUPABASE_JWT_SECRET is shorter than 32 characters: use the "
-                            "project's legacy JWT secret or unset it")
+            problems.append(
+                "SUPABASE_JWT_SECRET is shorter than 32 characters: use the "
+                "project's legacy JWT secret or unset it"
+            )
         redis_url = text("REDIS_URL")
         if redis_url and urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
             problems.append("REDIS_URL must start with redis:// or rediss://")
@@ -118,7 +126,8 @@ class Settings:
             pool_max_size=pool_max,
             pool_timeout_seconds=number("DB_POOL_TIMEOUT_SECONDS", 30.0, 0.1, 600),
             cors_allow_origins=tuple(
-                o.strip() for o in (text("CORS_ALLOW_ORIGINS") or "").split(",") if o.strip()),
+                o.strip() for o in (text("CORS_ALLOW_ORIGINS") or "").split(",") if o.strip()
+            ),
             log_level=log_level,
             version=text("APP_VERSION", "dev") or "dev",
         )

@@ -48,8 +48,10 @@ ORDER BY r.next_attempt_at
 LIMIT 1
 FOR UPDATE OF r SKIP LOCKED
 """
-QUEUE_DEPTH_SQL = ("SELECT count(*) AS n FROM public.reminders "
-                   "WHERE status = 'pending' AND next_attempt_at <= now()")
+QUEUE_DEPTH_SQL = (
+    "SELECT count(*) AS n FROM public.reminders "
+    "WHERE status = 'pending' AND next_attempt_at <= now()"
+)
 
 
 class WorkerSettingsError(ValueError):
@@ -80,15 +82,19 @@ class WorkerSettings:
             problems.append("RESEND_API_KEY: set it to the Resend API key (re_...)")
         sender = e.get("EMAIL_FROM", "")
         if "@" not in sender:
-            problems.append("EMAIL_FROM: set it to a verified sender, e.g. "
-                            "'Careers CRM <crm@careers.example.edu>'")
+            problems.append(
+                "EMAIL_FROM: set it to a verified sender, e.g. "
+                "'Careers CRM <crm@careers.example.edu>'"
+            )
         url = e.get("RESEND_API_URL", "https://api.resend.com")
         if urlparse(url).scheme not in ("http", "https"):
             problems.append("RESEND_API_URL must be an http(s) URL")
         numbers: dict[str, float] = {}
-        for name, attr, default in (("REMINDER_MAX_ATTEMPTS", "max_attempts", 5),
-                                    ("REMINDER_BACKOFF_SECONDS", "backoff_seconds", 60),
-                                    ("WORKER_POLL_SECONDS", "poll_seconds", 5)):
+        for name, attr, default in (
+            ("REMINDER_MAX_ATTEMPTS", "max_attempts", 5),
+            ("REMINDER_BACKOFF_SECONDS", "backoff_seconds", 60),
+            ("WORKER_POLL_SECONDS", "poll_seconds", 5),
+        ):
             raw = e.get(name, str(default))
             try:
                 numbers[attr] = float(raw)
@@ -99,10 +105,15 @@ class WorkerSettings:
                 numbers[attr] = default
         if problems:
             raise WorkerSettingsError("invalid worker settings:\n  - " + "\n  - ".join(problems))
-        return cls(database_url=db, resend_api_key=key, email_from=sender, resend_api_url=url,
-                   max_attempts=int(numbers["max_attempts"]),
-                   backoff_seconds=numbers["backoff_seconds"],
-                   poll_seconds=numbers["poll_seconds"])
+        return cls(
+            database_url=db,
+            resend_api_key=key,
+            email_from=sender,
+            resend_api_url=url,
+            max_attempts=int(numbers["max_attempts"]),
+            backoff_seconds=numbers["backoff_seconds"],
+            poll_seconds=numbers["poll_seconds"],
+        )
 
 
 class SendError(Exception):
@@ -119,16 +130,23 @@ class ResendClient:
         self._s = settings
         self._http = http
 
-    def send(self, *, idempotency_key: str, to: str, subject: str, text: str,
-             html: str) -> str:
+    def send(self, *, idempotency_key: str, to: str, subject: str, text: str, html: str) -> str:
         try:
             r = self._http.post(
                 self._s.resend_api_url.rstrip("/") + "/emails",
-                headers={"Authorization": f"Bearer {self._s.resend_api_key}",
-                         "Idempotency-Key": idempotency_key},
-                json={"from": self._s.email_from, "to": [to], "subject": subject,
-                      "text": text, "html": html},
-                timeout=self._s.http_timeout_seconds)
+                headers={
+                    "Authorization": f"Bearer {self._s.resend_api_key}",
+                    "Idempotency-Key": idempotency_key,
+                },
+                json={
+                    "from": self._s.email_from,
+                    "to": [to],
+                    "subject": subject,
+                    "text": text,
+                    "html": html,
+                },
+                timeout=self._s.http_timeout_seconds,
+            )
         except httpx.HTTPError as exc:
             raise SendError(f"network: {type(exc).__name__}", permanent=False) from None
         if r.status_code == 200:
@@ -152,24 +170,34 @@ def _error_message(r: httpx.Response) -> str:
 class Renderer:
     def __init__(self) -> None:
         loader = jinja2.FileSystemLoader(TEMPLATES)
-        self._text = jinja2.Environment(loader=loader, autoescape=False,
-                                        undefined=jinja2.StrictUndefined)
-        self._html = jinja2.Environment(loader=loader, autoescape=True,
-                                        undefined=jinja2.StrictUndefined)
+        self._text = jinja2.Environment(
+            loader=loader, autoescape=False, undefined=jinja2.StrictUndefined
+        )
+        self._html = jinja2.Environment(
+            loader=loader, autoescape=True, undefined=jinja2.StrictUndefined
+        )
 
     def render(self, row: Mapping[str, Any]) -> tuple[str, str, str]:
-        ctx = {"staff_name": row["staff_name"], "subject": row["subject"],
-               "student_name": f"{row['first_name']} {row['last_name']}",
-               "student_email": row["student_email"], "body": row["body"],
-               "due_at": row["due_at"].strftime("%Y-%m-%d %H:%M %Z")}
+        ctx = {
+            "staff_name": row["staff_name"],
+            "subject": row["subject"],
+            "student_name": f"{row['first_name']} {row['last_name']}",
+            "student_email": row["student_email"],
+            "body": row["body"],
+            "due_at": row["due_at"].strftime("%Y-%m-%d %H:%M %Z"),
+        }
         subject = f"Reminder: {row['subject']} ({ctx['student_name']})"
-        return (subject, self._text.get_template("reminder.txt.j2").render(ctx),
-                self._html.get_template("reminder.html.j2").render(ctx))
+        return (
+            subject,
+            self._text.get_template("reminder.txt.j2").render(ctx),
+            self._html.get_template("reminder.html.j2").render(ctx),
+        )
 
 
 class Worker:
-    def __init__(self, settings: WorkerSettings, http: httpx.Client,
-                 metrics: WorkerMetrics | None = None) -> None:
+    def __init__(
+        self, settings: WorkerSettings, http: httpx.Client, metrics: WorkerMetrics | None = None
+    ) -> None:
         self.s = settings
         self.resend = ResendClient(settings, http)
         self.renderer = Renderer()
@@ -189,27 +217,43 @@ class Worker:
             attempts = row["attempts"] + 1
             subject, text, html = self.renderer.render(row)
             try:
-                message_id = self.resend.send(idempotency_key=f"reminder-{row['id']}",
-                                              to=row["staff_email"], subject=subject,
-                                              text=text, html=html)
+                message_id = self.resend.send(
+                    idempotency_key=f"reminder-{row['id']}",
+                    to=row["staff_email"],
+                    subject=subject,
+                    text=text,
+                    html=html,
+                )
             except SendError as exc:
                 self.metrics.send_errors.labels(
-                    kind="permanent" if exc.permanent else "transient").inc()
+                    kind="permanent" if exc.permanent else "transient"
+                ).inc()
                 give_up = exc.permanent or attempts >= self.s.max_attempts
                 if give_up:
                     self.metrics.failed.inc()
-                    log.warning("reminder %s failed after %d attempt(s): %s", row["id"],
-                                attempts, exc.reason)
+                    log.warning(
+                        "reminder %s failed after %d attempt(s): %s",
+                        row["id"],
+                        attempts,
+                        exc.reason,
+                    )
                 conn.execute(
                     "UPDATE public.reminders SET attempts = %s, last_error = %s, "
                     "status = %s, next_attempt_at = now() + %s WHERE id = %s",
-                    (attempts, exc.reason, "failed" if give_up else "pending",
-                     self.backoff(attempts), row["id"]))
+                    (
+                        attempts,
+                        exc.reason,
+                        "failed" if give_up else "pending",
+                        self.backoff(attempts),
+                        row["id"],
+                    ),
+                )
                 return True
             conn.execute(
                 "UPDATE public.reminders SET attempts = %s, status = 'sent', sent_at = now(), "
                 "provider_message_id = %s, last_error = NULL WHERE id = %s",
-                (attempts, message_id, row["id"]))
+                (attempts, message_id, row["id"]),
+            )
             self.metrics.sent.inc()
             return True
 
@@ -226,8 +270,9 @@ class Worker:
 
     def run(self, *, until_empty: bool = False) -> int:
         total = 0
-        with psycopg.connect(self.s.database_url, row_factory=dict_row,
-                             application_name="crm-worker") as conn:
+        with psycopg.connect(
+            self.s.database_url, row_factory=dict_row, application_name="crm-worker"
+        ) as conn:
             while not self.stopping:
                 total += self.drain(conn)
                 if until_empty:
@@ -237,12 +282,17 @@ class Worker:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.worker", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--until-empty", action="store_true",
-                        help="exit once no reminder is due (cron style)")
-    parser.add_argument("--metrics-port", type=int,
-                        default=int(os.environ.get("WORKER_METRICS_PORT", "0")))
+    parser = argparse.ArgumentParser(
+        prog="python -m app.worker",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--until-empty", action="store_true", help="exit once no reminder is due (cron style)"
+    )
+    parser.add_argument(
+        "--metrics-port", type=int, default=int(os.environ.get("WORKER_METRICS_PORT", "0"))
+    )
     args = parser.parse_args(argv)
     configure_logging(os.environ.get("LOG_LEVEL", "INFO").upper())
     try:
@@ -252,9 +302,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     metrics = WorkerMetrics()
     if args.metrics_port:
-        start_http_server(args.metrics_port, addr=os.environ.get("WORKER_METRICS_ADDR",
-                                                                 "0.0.0.0"),
-                          registry=metrics.registry)
+        start_http_server(
+            args.metrics_port,
+            addr=os.environ.get("WORKER_METRICS_ADDR", "0.0.0.0"),
+            registry=metrics.registry,
+        )
     with httpx.Client(headers={"User-Agent": "crm-worker"}) as http:
         worker = Worker(settings, http, metrics)
 

@@ -21,9 +21,15 @@ def decode(cursor: str, arity: int) -> list[str]:
         values = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError):
         values = None
-    if (not isinstance(values, list) or len(values) != arity
-            or not all(isinstance(v, str) and "\x00" not in v for v in values)):
-        raise Problem(422, "cursor is not one this API returned: pass next_cursor unchanged",
-                      type_="/problems/validation",
-                      errors=[{"field": "cursor", "message": "invalid cursor"}])
+    if (
+        not isinstance(values, list)
+        or len(values) != arity
+        or not all(isinstance(v, str) and "\x00" not in v for v in values)
+    ):
+        raise Problem(
+            422,
+            "cursor is not one this API returned: pass next_cursor unchanged",
+            type_="/problems/validation",
+            errors=[{"field": "cursor", "message": "invalid cursor"}],
+        )
     return values

@@ -20,7 +20,9 @@ COLUMNS = "id, student_id, author_staff_id, body, created_at"
 
 @router.get("/students/{student_id}/notes", response_model=NotePage)
 async def list_notes(
-    request: Request, who: Caller, student_id: uuid.UUID,
+    request: Request,
+    who: Caller,
+    student_id: uuid.UUID,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor_: Annotated[str | None, Query(alias="cursor", max_length=1000)] = None,
 ) -> dict[str, Any]:
@@ -35,8 +37,11 @@ async def list_notes(
         after = "AND (created_at, id) < (%(created)s, %(nid)s) "
     async with tx(request, who) as t:
         await require_student(t, student_id)
-        rows = await t.all(f"SELECT {COLUMNS} FROM public.notes WHERE student_id = %(sid)s "
-                           f"{after}ORDER BY created_at DESC, id DESC LIMIT %(limit)s", params)
+        rows = await t.all(
+            f"SELECT {COLUMNS} FROM public.notes WHERE student_id = %(sid)s "
+            f"{after}ORDER BY created_at DESC, id DESC LIMIT %(limit)s",
+            params,
+        )
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -45,13 +50,15 @@ async def list_notes(
 
 
 @router.post("/students/{student_id}/notes", response_model=Note, status_code=201)
-async def create_note(request: Request, who: Writer, student_id: uuid.UUID,
-                      body: NoteCreate) -> dict[str, Any]:
+async def create_note(
+    request: Request, who: Writer, student_id: uuid.UUID, body: NoteCreate
+) -> dict[str, Any]:
     async with tx(request, who) as t:
         row = await t.one(
             "INSERT INTO public.notes (organization_id, student_id, author_staff_id, body) "
             f"VALUES (%s, %s, %s, %s) RETURNING {COLUMNS}",
-            (t.staff.organization_id, student_id, t.staff.staff_id, body.body))
+            (t.staff.organization_id, student_id, t.staff.staff_id, body.body),
+        )
     if row is None:
         raise Problem(404, f"no student {student_id} in your organization")
     return row

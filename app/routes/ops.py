@@ -28,40 +28,48 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Ready: database reachable and migrations current",
-            responses={503: {"description": "not ready"}})
+@router.get(
+    "/readyz",
+    summary="Ready: database reachable and migrations current",
+    responses={503: {"description": "not ready"}},
+)
 async def readyz(request: Request) -> Any:
     st = state(request)
     try:
         async with st.pool.connection(timeout=5) as conn:
-            cur = await conn.execute("SELECT version, name, sha256 FROM crm_migrations.applied "
-                                     "ORDER BY version")
+            cur = await conn.execute(
+                "SELECT version, name, sha256 FROM crm_migrations.applied ORDER BY version"
+            )
             rows = await cur.fetchall()
     except Exception as exc:  # any failure here means "not ready", never a 500
-        return JSONResponse({"status": "unavailable",
-                             "database": f"unreachable ({type(exc).__name__})"}, 503)
+        return JSONResponse(
+            {"status": "unavailable", "database": f"unreachable ({type(exc).__name__})"}, 503
+        )
     applied = [migrate.Applied(r["version"], r["name"], r["sha256"]) for r in rows]
     files = migrate.load_migrations()
     problems = migrate.history_problems(applied, files)
     todo = migrate.pending(applied, files)
     if problems or todo:
         reason = "; ".join(problems) or f"{len(todo)} migration(s) pending"
-        return JSONResponse({"status": "unavailable", "database": "ok",
-                             "migrations": reason}, 503)
+        return JSONResponse({"status": "unavailable", "database": "ok", "migrations": reason}, 503)
     return {"status": "ok", "database": "ok", "migrations": f"{len(applied)} applied"}
 
 
 @router.get("/metrics", summary="Prometheus metrics (bearer token)", include_in_schema=False)
-async def metrics(request: Request,
-                  authorization: Annotated[str | None, Header()] = None) -> Response:
+async def metrics(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Response:
     st = state(request)
     token = st.settings.metrics_token
     if not token:
         raise Problem(404, "metrics are disabled: set METRICS_TOKEN")
     presented = (authorization or "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(presented.encode(), token.encode()):
-        raise Problem(401, "metrics need Authorization: Bearer <METRICS_TOKEN>",
-                      headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+        raise Problem(
+            401,
+            "metrics need Authorization: Bearer <METRICS_TOKEN>",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
     m = st.metrics
     stats = st.pool.get_stats()
     m.pool_size.set(stats.get("pool_size", 0))

@@ -13,39 +13,58 @@ from app.problems import Problem
 from app.routes.pipeline import require_student
 
 router = APIRouter(tags=["reminders"])
-COLUMNS = ("id, student_id, staff_id, due_at, subject, body, status, attempts, last_error, "
-           "sent_at, created_at")
+COLUMNS = (
+    "id, student_id, staff_id, due_at, subject, body, status, attempts, last_error, "
+    "sent_at, created_at"
+)
 
 
 @router.get("/students/{student_id}/reminders", response_model=list[Reminder])
-async def list_reminders(request: Request, who: Caller,
-                         student_id: uuid.UUID) -> list[dict[str, Any]]:
+async def list_reminders(
+    request: Request, who: Caller, student_id: uuid.UUID
+) -> list[dict[str, Any]]:
     async with tx(request, who) as t:
         await require_student(t, student_id)
-        return await t.all(f"SELECT {COLUMNS} FROM public.reminders WHERE student_id = %s "
-                           "ORDER BY due_at, id LIMIT 500", (student_id,))
+        return await t.all(
+            f"SELECT {COLUMNS} FROM public.reminders WHERE student_id = %s "
+            "ORDER BY due_at, id LIMIT 500",
+            (student_id,),
+        )
 
 
 @router.post("/students/{student_id}/reminders", response_model=Reminder, status_code=201)
-async def create_reminder(request: Request, who: Writer, student_id: uuid.UUID,
-                          body: ReminderCreate) -> dict[str, Any]:
+async def create_reminder(
+    request: Request, who: Writer, student_id: uuid.UUID, body: ReminderCreate
+) -> dict[str, Any]:
     async with tx(request, who) as t:
         row = await t.one(
             "INSERT INTO public.reminders (organization_id, student_id, staff_id, due_at, "
             f"subject, body, next_attempt_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
             f"RETURNING {COLUMNS}",
-            (t.staff.organization_id, student_id, body.staff_id or t.staff.staff_id,
-             body.due_at, body.subject, body.body, body.due_at))
+            (
+                t.staff.organization_id,
+                student_id,
+                body.staff_id or t.staff.staff_id,
+                body.due_at,
+                body.subject,
+                body.body,
+                body.due_at,
+            ),
+        )
     assert row is not None
     return row
 
 
-@router.delete("/reminders/{reminder_id}", status_code=204,
-               responses={409: {"description": "already sent or failed"}})
+@router.delete(
+    "/reminders/{reminder_id}",
+    status_code=204,
+    responses={409: {"description": "already sent or failed"}},
+)
 async def cancel_reminder(request: Request, who: Writer, reminder_id: uuid.UUID) -> Response:
     async with tx(request, who) as t:
-        row = await t.one("SELECT status FROM public.reminders WHERE id = %s FOR UPDATE",
-                          (reminder_id,))
+        row = await t.one(
+            "SELECT status FROM public.reminders WHERE id = %s FOR UPDATE", (reminder_id,)
+        )
         if row is None:
             raise Problem(404, f"no reminder {reminder_id} in your organization")
         if row["status"] != "pending":

@@ -25,20 +25,26 @@ def _require_admin(t: Tx) -> None:
 @router.get("/me", response_model=Me, summary="The signed-in staff member and organization")
 async def me(request: Request, who: Caller) -> dict[str, Any]:
     async with tx(request, who) as t:
-        staff = await t.one(f"SELECT {COLUMNS} FROM public.staff WHERE id = %s",
-                            (t.staff.staff_id,))
-        org = await t.one(f"SELECT {ORG_COLUMNS} FROM public.organizations WHERE id = %s",
-                          (t.staff.organization_id,))
+        staff = await t.one(
+            f"SELECT {COLUMNS} FROM public.staff WHERE id = %s", (t.staff.staff_id,)
+        )
+        org = await t.one(
+            f"SELECT {ORG_COLUMNS} FROM public.organizations WHERE id = %s",
+            (t.staff.organization_id,),
+        )
     return {"staff": staff, "organization": org}
 
 
 @router.patch("/organization", response_model=Organization)
-async def rename_organization(request: Request, who: Writer,
-                              body: OrganizationPatch) -> dict[str, Any]:
+async def rename_organization(
+    request: Request, who: Writer, body: OrganizationPatch
+) -> dict[str, Any]:
     async with tx(request, who) as t:
         _require_admin(t)
-        row = await t.one(f"UPDATE public.organizations SET name = %s WHERE id = %s "
-                          f"RETURNING {ORG_COLUMNS}", (body.name, t.staff.organization_id))
+        row = await t.one(
+            f"UPDATE public.organizations SET name = %s WHERE id = %s RETURNING {ORG_COLUMNS}",
+            (body.name, t.staff.organization_id),
+        )
     assert row is not None
     return row
 
@@ -46,8 +52,7 @@ async def rename_organization(request: Request, who: Writer,
 @router.get("/staff", response_model=list[Staff])
 async def list_staff(request: Request, who: Caller) -> list[dict[str, Any]]:
     async with tx(request, who) as t:
-        return await t.all(f"SELECT {COLUMNS} FROM public.staff ORDER BY full_name, id "
-                           "LIMIT 1000")
+        return await t.all(f"SELECT {COLUMNS} FROM public.staff ORDER BY full_name, id LIMIT 1000")
 
 
 @router.post("/staff", response_model=Staff, status_code=201)
@@ -57,8 +62,8 @@ async def add_staff(request: Request, who: Writer, body: StaffCreate) -> dict[st
         row = await t.one(
             "INSERT INTO public.staff (organization_id, user_id, email, full_name, role) "
             f"VALUES (%s, %s, %s, %s, %s) RETURNING {COLUMNS}",
-            (t.staff.organization_id, body.user_id, body.email, body.full_name,
-             body.role.value))
+            (t.staff.organization_id, body.user_id, body.email, body.full_name, body.role.value),
+        )
     assert row is not None
     return row
 
@@ -70,19 +75,23 @@ async def _forget(request: Request, user_id: uuid.UUID) -> None:
 
 
 @router.patch("/staff/{staff_id}", response_model=Staff)
-async def update_staff(request: Request, who: Writer, staff_id: uuid.UUID,
-                       body: StaffPatch) -> dict[str, Any]:
+async def update_staff(
+    request: Request, who: Writer, staff_id: uuid.UUID, body: StaffPatch
+) -> dict[str, Any]:
     changes = body.model_dump(exclude_none=True, mode="json")
     if not changes:
-        raise Problem(422, "nothing to change: send full_name or role",
-                      type_="/problems/validation")
+        raise Problem(
+            422, "nothing to change: send full_name or role", type_="/problems/validation"
+        )
     async with tx(request, who) as t:
         _require_admin(t)
         if staff_id == t.staff.staff_id and changes.get("role") == "advisor":
             raise Problem(409, "you cannot demote yourself: ask another admin")
         sets = ", ".join(f"{col} = %({col})s" for col in changes)
-        row = await t.one(f"UPDATE public.staff SET {sets} WHERE id = %(id)s "
-                          f"RETURNING {COLUMNS}", {**changes, "id": staff_id})
+        row = await t.one(
+            f"UPDATE public.staff SET {sets} WHERE id = %(id)s RETURNING {COLUMNS}",
+            {**changes, "id": staff_id},
+        )
     if row is None:
         raise Problem(404, f"no staff member {staff_id} in your organization")
     await _forget(request, row["user_id"])
@@ -95,8 +104,7 @@ async def remove_staff(request: Request, who: Writer, staff_id: uuid.UUID) -> Re
         _require_admin(t)
         if staff_id == t.staff.staff_id:
             raise Problem(409, "you cannot remove yourself: ask another admin")
-        row = await t.one("DELETE FROM public.staff WHERE id = %s RETURNING user_id",
-                          (staff_id,))
+        row = await t.one("DELETE FROM public.staff WHERE id = %s RETURNING user_id", (staff_id,))
     if row is None:
         raise Problem(404, f"no staff member {staff_id} in your organization")
     await _forget(request, row["user_id"])

@@ -24,20 +24,35 @@ def chromium_binary() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise RuntimeError("chromium not found: install Debian's chromium package "
-                       "(make test does it via .ci/ensure-system-packages)")
+    raise RuntimeError(
+        "chromium not found: install Debian's chromium package "
+        "(make test does it via .ci/ensure-system-packages)"
+    )
 
 
 class Browser:
     def __init__(self) -> None:
         self._profile = tempfile.mkdtemp(prefix="crm-chromium-")
         self._proc = subprocess.Popen(
-            [chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--no-first-run", "--disable-dev-shm-usage", f"--user-data-dir={self._profile}",
-             "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-             "--window-size=1280,900", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                chromium_binary(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                f"--user-data-dir={self._profile}",
+                "--remote-debugging-port=0",
+                "--remote-debugging-address=127.0.0.1",
+                "--window-size=1280,900",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = Path(self._profile) / "DevToolsActivePort"
         deadline = time.monotonic() + 30
         while not port_file.exists() or len(port_file.read_text().splitlines()) < 2:
@@ -50,8 +65,9 @@ class Browser:
         self._ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.send("Target.attachToTarget", targetId=target,
-                                 flatten=True)["sessionId"]
+        self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
         for domain in ("Page.enable", "Runtime.enable", "Log.enable"):
             self.send(domain, session=True)
 
@@ -73,8 +89,13 @@ class Browser:
         self.send("Page.navigate", session=True, url=url)
 
     def js(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", session=True, expression=expression,
-                           awaitPromise=True, returnByValue=True)
+        result = self.send(
+            "Runtime.evaluate",
+            session=True,
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"JS error in {expression!r}: {result['exceptionDetails']}")
         return result["result"].get("value")

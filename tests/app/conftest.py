@@ -58,9 +58,14 @@ def identity() -> Iterator[Identity]:
 
 def app_settings(dsn: str, ident: Identity, **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "database_url": dsn, "jwt_issuer": ident.issuer, "jwt_secret": HS_SECRET,
-        "metrics_token": "fake-metrics-token", "pool_min_size": 1, "pool_max_size": 4,
-        "pool_timeout_seconds": 5.0}
+        "database_url": dsn,
+        "jwt_issuer": ident.issuer,
+        "jwt_secret": HS_SECRET,
+        "metrics_token": "fake-metrics-token",
+        "pool_min_size": 1,
+        "pool_max_size": 4,
+        "pool_timeout_seconds": 5.0,
+    }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
@@ -68,6 +73,7 @@ def app_settings(dsn: str, ident: Identity, **overrides: object) -> Settings:
 @pytest.fixture(scope="module")
 def api(module_dsn: str, identity: Identity) -> Iterator[TestClient]:
     """The app in-process on a module's database, lifespan and all."""
-    with TestClient(create_app(app_settings(module_dsn, identity)),
-                    raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(app_settings(module_dsn, identity)), raise_server_exceptions=False
+    ) as client:
         yield client

@@ -41,9 +41,15 @@ class Identity:
 
     def claims(self, sub: uuid.UUID | str, **overrides: Any) -> dict[str, Any]:
         now = int(time.time())
-        base: dict[str, Any] = {"sub": str(sub), "aud": "authenticated", "iss": self.issuer,
-                                "role": "authenticated", "iat": now, "exp": now + 3600,
-                                "email": "advisor@example.test"}
+        base: dict[str, Any] = {
+            "sub": str(sub),
+            "aud": "authenticated",
+            "iss": self.issuer,
+            "role": "authenticated",
+            "iat": now,
+            "exp": now + 3600,
+            "email": "advisor@example.test",
+        }
         base.update(overrides)
         return {k: v for k, v in base.items() if v is not None}
 
@@ -82,9 +88,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         length = int(self.headers.get("Content-Length", "0"))
-        self.identity.otp_requests.append({
-            "path": self.path, "apikey": self.headers.get("apikey"),
-            "body": json.loads(self.rfile.read(length) or b"{}")})
+        self.identity.otp_requests.append(
+            {
+                "path": self.path,
+                "apikey": self.headers.get("apikey"),
+                "body": json.loads(self.rfile.read(length) or b"{}"),
+            }
+        )
         self.send_response(200)
         self._cors()
         self.send_header("Content-Type", "application/json")
@@ -116,7 +126,8 @@ class JwksServer:
         self.identity = Identity(
             issuer=f"http://127.0.0.1:{port}{ISSUER_PATH}",
             rsa_key=rsa.generate_private_key(public_exponent=65537, key_size=2048),
-            ec_key=ec.generate_private_key(ec.SECP256R1()))
+            ec_key=ec.generate_private_key(ec.SECP256R1()),
+        )
         handler.identity = self.identity
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -34,9 +34,12 @@ class ResendStandIn:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length))
-                record = {"path": self.path, "body": body,
-                          "auth": self.headers.get("Authorization"),
-                          "key": self.headers.get("Idempotency-Key")}
+                record = {
+                    "path": self.path,
+                    "body": body,
+                    "auth": self.headers.get("Authorization"),
+                    "key": self.headers.get("Idempotency-Key"),
+                }
                 with outer._lock:
                     outer.requests.append(record)
                     attempt = sum(1 for r in outer.requests if r["key"] == record["key"])

@@ -18,8 +18,9 @@ class Member:
 
 def organization(dsn: str, name: str = "Career Centre") -> uuid.UUID:
     with psycopg.connect(dsn) as conn:
-        row = conn.execute("INSERT INTO organizations (name) VALUES (%s) RETURNING id",
-                           (name,)).fetchone()
+        row = conn.execute(
+            "INSERT INTO organizations (name) VALUES (%s) RETURNING id", (name,)
+        ).fetchone()
     assert row is not None
     return row[0]  # type: ignore[no-any-return]
 
@@ -36,8 +37,9 @@ def member(dsn: str, org: uuid.UUID, role: str = "advisor") -> Member:
     return Member(user, row[0], org, role)
 
 
-def student(dsn: str, org: uuid.UUID, first: str = "Ada", last: str = "Lovelace",
-            email: str | None = None) -> uuid.UUID:
+def student(
+    dsn: str, org: uuid.UUID, first: str = "Ada", last: str = "Lovelace", email: str | None = None
+) -> uuid.UUID:
     with psycopg.connect(dsn) as conn:
         row = conn.execute(
             "INSERT INTO students (organization_id, first_name, last_name, email) "

@@ -27,8 +27,7 @@ def redis_url() -> Iterator[str]:
 
 
 def client(dsn: str, identity: Identity, **kw: object) -> TestClient:
-    return TestClient(create_app(app_settings(dsn, identity, **kw)),
-                      raise_server_exceptions=False)
+    return TestClient(create_app(app_settings(dsn, identity, **kw)), raise_server_exceptions=False)
 
 
 def bearer(identity: Identity, who: seed.Member) -> dict[str, str]:
@@ -50,8 +49,9 @@ def metric(c: TestClient, line_start: str) -> float:
     return 0.0
 
 
-def test_read_through_with_invalidation_on_write(crm_dsn: str, identity: Identity,
-                                                 redis_url: str) -> None:
+def test_read_through_with_invalidation_on_write(
+    crm_dsn: str, identity: Identity, redis_url: str
+) -> None:
     org = seed.organization(crm_dsn)
     who = seed.member(crm_dsn, org)
     sid = seed.student(crm_dsn, org, "Hedy", "Lamarr")
@@ -72,8 +72,9 @@ def test_read_through_with_invalidation_on_write(crm_dsn: str, identity: Identit
         assert c.get(f"/students/{sid}", headers=h).json()["archived_at"] is not None
 
 
-def test_cache_never_crosses_organizations(crm_dsn: str, identity: Identity,
-                                           redis_url: str) -> None:
+def test_cache_never_crosses_organizations(
+    crm_dsn: str, identity: Identity, redis_url: str
+) -> None:
     a, b = seed.organization(crm_dsn, "A"), seed.organization(crm_dsn, "B")
     alice, bob = seed.member(crm_dsn, a), seed.member(crm_dsn, b)
     sid = seed.student(crm_dsn, a, "Only", "Alpha")
@@ -84,27 +85,39 @@ def test_cache_never_crosses_organizations(crm_dsn: str, identity: Identity,
             assert c.get(f"/students/{sid}", headers=bearer(identity, bob)).status_code == 404
 
 
-def test_writes_are_rate_limited_per_user_across_replicas(crm_dsn: str, identity: Identity,
-                                                          redis_url: str) -> None:
+def test_writes_are_rate_limited_per_user_across_replicas(
+    crm_dsn: str, identity: Identity, redis_url: str
+) -> None:
     org = seed.organization(crm_dsn)
     noisy, quiet = seed.member(crm_dsn, org), seed.member(crm_dsn, org)
     body = {"first_name": "Rate", "last_name": "Limited"}
     fresh_window()
-    with client(crm_dsn, identity, redis_url=redis_url, rate_limit_writes_per_minute=3) as one, \
-            client(crm_dsn, identity, redis_url=redis_url,
-                   rate_limit_writes_per_minute=3) as two:
-        statuses = [c.post("/students", json={**body, "email": f"{uuid.uuid4().hex}@x.test"},
-                           headers=bearer(identity, noisy)).status_code
-                    for c in (one, two, one, two)]
+    with (
+        client(crm_dsn, identity, redis_url=redis_url, rate_limit_writes_per_minute=3) as one,
+        client(crm_dsn, identity, redis_url=redis_url, rate_limit_writes_per_minute=3) as two,
+    ):
+        statuses = [
+            c.post(
+                "/students",
+                json={**body, "email": f"{uuid.uuid4().hex}@x.test"},
+                headers=bearer(identity, noisy),
+            ).status_code
+            for c in (one, two, one, two)
+        ]
         assert statuses[:3] == [201, 201, 201]
         assert statuses[3] == 429
-        r = one.post("/students", json={**body, "email": "late@x.test"},
-                     headers=bearer(identity, noisy))
+        r = one.post(
+            "/students", json={**body, "email": "late@x.test"}, headers=bearer(identity, noisy)
+        )
         assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
         assert r.headers["content-type"].startswith("application/problem+json")
         assert one.get("/students", headers=bearer(identity, noisy)).status_code == 200
-        assert one.post("/students", json={**body, "email": "quiet@x.test"},
-                        headers=bearer(identity, quiet)).status_code == 201
+        assert (
+            one.post(
+                "/students", json={**body, "email": "quiet@x.test"}, headers=bearer(identity, quiet)
+            ).status_code
+            == 201
+        )
 
 
 def test_redis_outage_does_not_break_the_api(crm_dsn: str, identity: Identity) -> None:
@@ -118,8 +131,9 @@ def test_redis_outage_does_not_break_the_api(crm_dsn: str, identity: Identity) -
     try:  # redis is gone now
         h = bearer(identity, who)
         assert c.get(f"/students/{sid}", headers=h).status_code == 200
-        assert c.patch(f"/students/{sid}", json={"first_name": "Still"},
-                       headers=h).status_code == 200
+        assert (
+            c.patch(f"/students/{sid}", json={"first_name": "Still"}, headers=h).status_code == 200
+        )
         assert metric(c, 'crm_cache_requests_total{result="error"}') >= 1
     finally:
         c.__exit__(None, None, None)
@@ -131,6 +145,10 @@ def test_without_redis_the_limit_is_kept_in_process(crm_dsn: str, identity: Iden
     sid = seed.student(crm_dsn, org)
     fresh_window()
     with client(crm_dsn, identity, rate_limit_writes_per_minute=2) as c:
-        codes = [c.post(f"/students/{sid}/notes", json={"body": f"n{i}"},
-                        headers=bearer(identity, who)).status_code for i in range(3)]
+        codes = [
+            c.post(
+                f"/students/{sid}/notes", json={"body": f"n{i}"}, headers=bearer(identity, who)
+            ).status_code
+            for i in range(3)
+        ]
     assert codes == [201, 201, 429]

@@ -55,27 +55,30 @@ def call(client: TestClient, token: str) -> tuple[int, dict[str, object]]:
     return r.status_code, r.json()
 
 
-def test_valid_tokens_of_every_accepted_kind(client: TestClient, own_identity: Identity,
-                                             member: seed.Member) -> None:
+def test_valid_tokens_of_every_accepted_kind(
+    client: TestClient, own_identity: Identity, member: seed.Member
+) -> None:
     for alg in ("RS256", "ES256", "HS256"):
         status, body = call(client, own_identity.token(member.user_id, alg))
         assert status == 200, (alg, body)
 
 
-def test_alg_none_is_refused(client: TestClient, own_identity: Identity,
-                             member: seed.Member) -> None:
+def test_alg_none_is_refused(
+    client: TestClient, own_identity: Identity, member: seed.Member
+) -> None:
     header = b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
     payload = b64(json.dumps(own_identity.claims(member.user_id)).encode())
     status, body = call(client, f"{header}.{payload}.")
     assert status == 401 and "algorithm" in str(body["detail"])
 
 
-def test_hs256_signed_with_the_public_key_is_refused(client: TestClient, own_identity: Identity,
-                                                      member: seed.Member) -> None:
+def test_hs256_signed_with_the_public_key_is_refused(
+    client: TestClient, own_identity: Identity, member: seed.Member
+) -> None:
     pem = own_identity.rsa_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    header = b64(json.dumps({"alg": "HS256", "typ": "JWT",
-                             "kid": own_identity.rsa_kid}).encode())
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": own_identity.rsa_kid}).encode())
     payload = b64(json.dumps(own_identity.claims(member.user_id)).encode())
     signing_input = f"{header}.{payload}".encode()
     sig = b64(hmac.new(pem, signing_input, hashlib.sha256).digest())
@@ -83,22 +86,31 @@ def test_hs256_signed_with_the_public_key_is_refused(client: TestClient, own_ide
     assert status == 401
 
 
-@pytest.mark.parametrize(("overrides", "words"), [
-    ({"exp": int(time.time()) - 120}, "expired"),
-    ({"aud": "anon"}, "audience"),
-    ({"iss": "https://evil.example.test/auth/v1"}, "issuer"),
-    ({"exp": None}, "'exp'"),
-    ({"role": "service_role"}, "authenticated"),
-])
-def test_claims_are_checked(client: TestClient, own_identity: Identity, member: seed.Member,
-                            overrides: dict[str, object], words: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"exp": int(time.time()) - 120}, "expired"),
+        ({"aud": "anon"}, "audience"),
+        ({"iss": "https://evil.example.test/auth/v1"}, "issuer"),
+        ({"exp": None}, "'exp'"),
+        ({"role": "service_role"}, "authenticated"),
+    ],
+)
+def test_claims_are_checked(
+    client: TestClient,
+    own_identity: Identity,
+    member: seed.Member,
+    overrides: dict[str, object],
+    words: str,
+) -> None:
     for alg in ("RS256", "HS256"):
         status, body = call(client, own_identity.token(member.user_id, alg, **overrides))
         assert status == 401 and words in str(body["detail"]), (alg, body)
 
 
-def test_bad_signature_is_refused(client: TestClient, own_identity: Identity,
-                                  member: seed.Member) -> None:
+def test_bad_signature_is_refused(
+    client: TestClient, own_identity: Identity, member: seed.Member
+) -> None:
     token = own_identity.token(member.user_id)
     header, payload, sig = token.split(".")
     forged = json.loads(base64.urlsafe_b64decode(payload + "=="))
@@ -111,7 +123,8 @@ def test_bad_signature_is_refused(client: TestClient, own_identity: Identity,
 
 
 def test_unknown_kid_is_refused_without_flooding_the_jwks(
-        client: TestClient, own_identity: Identity, member: seed.Member) -> None:
+    client: TestClient, own_identity: Identity, member: seed.Member
+) -> None:
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     claims = own_identity.claims(member.user_id)
     call(client, own_identity.token(member.user_id))  # JWKS cached
@@ -123,17 +136,18 @@ def test_unknown_kid_is_refused_without_flooding_the_jwks(
     assert own_identity.hits - before <= 1
 
 
-def test_key_type_must_match_the_algorithm(client: TestClient, own_identity: Identity,
-                                           member: seed.Member) -> None:
+def test_key_type_must_match_the_algorithm(
+    client: TestClient, own_identity: Identity, member: seed.Member
+) -> None:
     claims = own_identity.claims(member.user_id)
-    token = jwt.encode(claims, own_identity.rsa_key, "RS256",
-                       headers={"kid": own_identity.ec_kid})
+    token = jwt.encode(claims, own_identity.rsa_key, "RS256", headers={"kid": own_identity.ec_kid})
     status, _ = call(client, token)
     assert status == 401
 
 
-def test_rotated_key_is_fetched_on_unknown_kid(client: TestClient, own_identity: Identity,
-                                               member: seed.Member) -> None:
+def test_rotated_key_is_fetched_on_unknown_kid(
+    client: TestClient, own_identity: Identity, member: seed.Member
+) -> None:
     call(client, own_identity.token(member.user_id))
     own_identity.rotate_rsa()
     time.sleep(0.6)  # past the refresh cooldown

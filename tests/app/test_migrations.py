@@ -49,7 +49,13 @@ def test_every_public_table_has_row_level_security(empty_db: str) -> None:
             "WHERE n.nspname = 'public' AND c.relkind = 'r'"
         ).fetchall()
     assert {name for name, _ in rows} >= {
-        "organizations", "staff", "students", "applications", "notes", "reminders"}
+        "organizations",
+        "staff",
+        "students",
+        "applications",
+        "notes",
+        "reminders",
+    }
     assert all(rls for _, rls in rows), rows
 
 
@@ -103,7 +109,8 @@ def test_auth_shim_keeps_an_existing_supabase_auth_schema(empty_db: str) -> None
     migrate(empty_db)
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("SELECT auth.uid()::text").fetchone() == (
-            "00000000-0000-0000-0000-00000000abcd",)
+            "00000000-0000-0000-0000-00000000abcd",
+        )
 
 
 def test_auth_shim_reads_the_request_claims(empty_db: str) -> None:
@@ -117,8 +124,9 @@ def test_auth_shim_reads_the_request_claims(empty_db: str) -> None:
     assert row == ("11111111-2222-3333-4444-555555555555", "authenticated")
 
 
-def test_cli_reports_missing_database_url(monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_missing_database_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert main([]) == 2
     assert "DATABASE_URL" in capsys.readouterr().err

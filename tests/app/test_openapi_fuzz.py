@@ -23,9 +23,13 @@ from tests.app.serving import serving
 pytestmark = pytest.mark.xdist_group("app_pg")
 EXAMPLES_PER_OPERATION = 40
 
-_SCHEMA = schemathesis.openapi.from_dict(create_app(
-    Settings(database_url="postgresql://unused@127.0.0.1/x",
-             jwt_issuer="http://127.0.0.1/auth/v1")).openapi())
+_SCHEMA = schemathesis.openapi.from_dict(
+    create_app(
+        Settings(
+            database_url="postgresql://unused@127.0.0.1/x", jwt_issuer="http://127.0.0.1/auth/v1"
+        )
+    ).openapi()
+)
 OPERATIONS = {op.ok().label: op.ok() for op in _SCHEMA.get_all_operations()}
 
 
@@ -50,11 +54,15 @@ def test_no_server_errors(label: str, live: tuple[str, requests.Session]) -> Non
     operation = OPERATIONS[label]
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
-              suppress_health_check=list(HealthCheck), database=None)
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
     def check(case: Any) -> None:
         response = case.call(base_url=url, session=session, timeout=10)
-        case.validate_response(response, checks=[not_a_server_error,
-                                                 response_schema_conformance])
+        case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
 
     check()

@@ -50,21 +50,25 @@ def planned(module_dsn: str) -> Iterator[tuple[str, seed.Member, uuid.UUID]]:
         for statement in SEED.split(";"):
             if statement.strip():
                 conn.execute(statement, {"org": org, "other": other, "staff": who.staff_id})
-        sid = conn.execute("SELECT id FROM students WHERE organization_id = %s LIMIT 1",
-                           (org,)).fetchone()
+        sid = conn.execute(
+            "SELECT id FROM students WHERE organization_id = %s LIMIT 1", (org,)
+        ).fetchone()
     with psycopg.connect(module_dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     assert sid is not None
     yield module_dsn, who, sid[0]
 
 
-def indexes_used(dsn: str, who: seed.Member, sql: str, params: Any,
-                 as_user: bool = True) -> set[str]:
+def indexes_used(
+    dsn: str, who: seed.Member, sql: str, params: Any, as_user: bool = True
+) -> set[str]:
     with psycopg.connect(dsn) as conn:
         if as_user:
-            conn.execute("SELECT set_config('request.jwt.claims', %s, true), "
-                         "set_config('role', 'authenticated', true)",
-                         (json.dumps({"sub": str(who.user_id), "role": "authenticated"}),))
+            conn.execute(
+                "SELECT set_config('request.jwt.claims', %s, true), "
+                "set_config('role', 'authenticated', true)",
+                (json.dumps({"sub": str(who.user_id), "role": "authenticated"}),),
+            )
         plan = conn.execute(f"EXPLAIN (FORMAT JSON) {sql}", params).fetchone()
         conn.rollback()
     assert plan is not None
@@ -89,19 +93,25 @@ def nested_plans(dsn: str, who: seed.Member, sql: str, params: Any) -> list[dict
     with psycopg.connect(dsn) as conn:
         conn.add_notice_handler(lambda diag: notices.append(diag.message_primary or ""))
         conn.execute("LOAD 'auto_explain'")
-        for setting, value in (("log_min_duration", "0"), ("log_nested_statements", "on"),
-                               ("log_format", "json"), ("log_level", "notice")):
+        for setting, value in (
+            ("log_min_duration", "0"),
+            ("log_nested_statements", "on"),
+            ("log_format", "json"),
+            ("log_level", "notice"),
+        ):
             conn.execute(f"SET auto_explain.{setting} = {value}")
-        conn.execute("SELECT set_config('request.jwt.claims', %s, true), "
-                     "set_config('role', 'authenticated', true)",
-                     (json.dumps({"sub": str(who.user_id), "role": "authenticated"}),))
+        conn.execute(
+            "SELECT set_config('request.jwt.claims', %s, true), "
+            "set_config('role', 'authenticated', true)",
+            (json.dumps({"sub": str(who.user_id), "role": "authenticated"}),),
+        )
         rows = conn.execute(sql, params).fetchall()
         conn.rollback()
     assert rows, "the search found nothing: the seed and the query disagree"
     plans = []
     for text in notices:
         if "{" in text:
-            plans.append(json.loads(text[text.index("{"):])["Plan"])
+            plans.append(json.loads(text[text.index("{") :])["Plan"])
     return plans
 
 
@@ -115,11 +125,18 @@ def walk(node: dict[str, Any], found: set[str], seq: set[str]) -> None:
 
 
 @pytest.mark.parametrize("words", ["lname123", "lname4999 first4999", "student77@example"])
-def test_search_uses_the_gin_full_text_index(planned: tuple[str, seed.Member, uuid.UUID],
-                                             words: str) -> None:
+def test_search_uses_the_gin_full_text_index(
+    planned: tuple[str, seed.Member, uuid.UUID], words: str
+) -> None:
     dsn, who, _ = planned
-    params = {"tsq": tsquery(words), "archived": False, "ln": None, "fn": None, "id": None,
-              "limit": 21}
+    params = {
+        "tsq": tsquery(words),
+        "archived": False,
+        "ln": None,
+        "fn": None,
+        "id": None,
+        "limit": 21,
+    }
     found: set[str] = set()
     seq: set[str] = set()
     for plan in nested_plans(dsn, who, SEARCH_SQL, params):
@@ -131,25 +148,40 @@ def test_search_uses_the_gin_full_text_index(planned: tuple[str, seed.Member, uu
 def test_listing_pages_use_the_keyset_index(planned: tuple[str, seed.Member, uuid.UUID]) -> None:
     dsn, who, _ = planned
     sql = list_sql(include_archived=False, after=True)
-    used = indexes_used(dsn, who, sql, {"org": who.organization_id, "limit": 21,
-                                        "ln": "lname2", "fn": "first2", "id": uuid.uuid4()})
+    used = indexes_used(
+        dsn,
+        who,
+        sql,
+        {
+            "org": who.organization_id,
+            "limit": 21,
+            "ln": "lname2",
+            "fn": "first2",
+            "id": uuid.uuid4(),
+        },
+    )
     assert "students_org_name_idx" in used
 
 
 def test_student_notes_and_applications_use_their_indexes(
-        planned: tuple[str, seed.Member, uuid.UUID]) -> None:
+    planned: tuple[str, seed.Member, uuid.UUID],
+) -> None:
     dsn, who, sid = planned
     by_id = indexes_used(dsn, who, "SELECT * FROM students WHERE id = %s", (sid,))
     assert by_id & {"students_pkey", "students_id_organization_id_key"}, by_id
     assert "notes_student_created_idx" in indexes_used(
-        dsn, who, "SELECT * FROM notes WHERE student_id = %s ORDER BY created_at DESC "
-        "LIMIT 21", (sid,))
+        dsn,
+        who,
+        "SELECT * FROM notes WHERE student_id = %s ORDER BY created_at DESC LIMIT 21",
+        (sid,),
+    )
     assert "applications_student_status_idx" in indexes_used(
-        dsn, who, "SELECT * FROM applications WHERE student_id = %s AND status = 'offer'",
-        (sid,))
+        dsn, who, "SELECT * FROM applications WHERE student_id = %s AND status = 'offer'", (sid,)
+    )
 
 
 def test_worker_claim_uses_the_partial_due_index(
-        planned: tuple[str, seed.Member, uuid.UUID]) -> None:
+    planned: tuple[str, seed.Member, uuid.UUID],
+) -> None:
     dsn, who, _ = planned
     assert "reminders_due_idx" in indexes_used(dsn, who, CLAIM_SQL, None, as_user=False)

@@ -17,8 +17,9 @@ from tests.app import seed
 from tests.app.identity import Identity
 
 pytestmark = pytest.mark.xdist_group("app_pg")
-FAST = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @dataclass(frozen=True)
@@ -40,14 +41,19 @@ def make_org(dsn: str, name: str) -> Org:
     with psycopg.connect(dsn) as conn:
         app_id = conn.execute(
             "INSERT INTO applications (organization_id, student_id, company, role) "
-            "VALUES (%s, %s, 'Acme', 'Intern') RETURNING id", (org, student)).fetchone()
+            "VALUES (%s, %s, 'Acme', 'Intern') RETURNING id",
+            (org, student),
+        ).fetchone()
         note_id = conn.execute(
             "INSERT INTO notes (organization_id, student_id, body) VALUES (%s, %s, 'private') "
-            "RETURNING id", (org, student)).fetchone()
+            "RETURNING id",
+            (org, student),
+        ).fetchone()
         rem_id = conn.execute(
             "INSERT INTO reminders (organization_id, student_id, staff_id, due_at, subject) "
             "VALUES (%s, %s, %s, now() + interval '1 day', 'call') RETURNING id",
-            (org, student, advisor.staff_id)).fetchone()
+            (org, student, advisor.staff_id),
+        ).fetchone()
     assert app_id and note_id and rem_id
     return Org(org, advisor, admin, student, app_id[0], note_id[0], rem_id[0])
 
@@ -59,9 +65,10 @@ def orgs(module_dsn: str) -> tuple[Org, Org]:
 
 def snapshot(dsn: str) -> dict[str, list[tuple[object, ...]]]:
     with psycopg.connect(dsn) as conn:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
-                for t in ("organizations", "staff", "students", "applications", "notes",
-                          "reminders")}
+        return {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+            for t in ("organizations", "staff", "students", "applications", "notes", "reminders")
+        }
 
 
 def api_attempts(victim: Org) -> list[tuple[str, str, object]]:
@@ -77,8 +84,7 @@ def api_attempts(victim: Org) -> list[tuple[str, str, object]]:
         ("GET", f"/applications/{a}", None),
         ("PATCH", f"/applications/{a}", {"status": "rejected"}),
         ("GET", f"/students/{s}/reminders", None),
-        ("POST", f"/students/{s}/reminders", {"due_at": "2030-01-01T00:00:00Z",
-                                              "subject": "x"}),
+        ("POST", f"/students/{s}/reminders", {"due_at": "2030-01-01T00:00:00Z", "subject": "x"}),
         ("DELETE", f"/reminders/{r}", None),
         ("PATCH", f"/staff/{victim.advisor.staff_id}", {"role": "admin"}),
         ("DELETE", f"/staff/{victim.advisor.staff_id}", None),
@@ -87,14 +93,19 @@ def api_attempts(victim: Org) -> list[tuple[str, str, object]]:
 
 @FAST
 @given(data=st.data())
-def test_api_never_crosses_organizations(api: TestClient, identity: Identity, module_dsn: str,
-                                         orgs: tuple[Org, Org], data: st.DataObject) -> None:
+def test_api_never_crosses_organizations(
+    api: TestClient, identity: Identity, module_dsn: str, orgs: tuple[Org, Org], data: st.DataObject
+) -> None:
     attacker_org, victim = data.draw(st.permutations(orgs))
     attacker = data.draw(st.sampled_from([attacker_org.advisor, attacker_org.admin]))
     method, path, body = data.draw(st.sampled_from(api_attempts(victim)))
     before = snapshot(module_dsn)
-    r = api.request(method, path, json=body,
-                    headers={"Authorization": f"Bearer {identity.token(attacker.user_id)}"})
+    r = api.request(
+        method,
+        path,
+        json=body,
+        headers={"Authorization": f"Bearer {identity.token(attacker.user_id)}"},
+    )
     assert r.status_code in (403, 404), (method, path, r.status_code, r.text)
     assert "Secret" not in r.text and "private" not in r.text
     assert snapshot(module_dsn) == before
@@ -102,12 +113,16 @@ def test_api_never_crosses_organizations(api: TestClient, identity: Identity, mo
 
 @FAST
 @given(data=st.data())
-def test_search_only_finds_own_organization(api: TestClient, identity: Identity,
-                                            orgs: tuple[Org, Org], data: st.DataObject) -> None:
+def test_search_only_finds_own_organization(
+    api: TestClient, identity: Identity, orgs: tuple[Org, Org], data: st.DataObject
+) -> None:
     me, other = data.draw(st.permutations(orgs))
     q = data.draw(st.sampled_from(["secret", "student", "sec stu", "example"]))
-    r = api.get("/students", params={"q": q, "include_archived": True},
-                headers={"Authorization": f"Bearer {identity.token(me.advisor.user_id)}"})
+    r = api.get(
+        "/students",
+        params={"q": q, "include_archived": True},
+        headers={"Authorization": f"Bearer {identity.token(me.advisor.user_id)}"},
+    )
     assert r.status_code == 200
     ids = {s["id"] for s in r.json()["items"]}
     assert str(other.student) not in ids
@@ -120,41 +135,73 @@ SQL_ATTEMPTS = [
     ("SELECT count(*) FROM reminders WHERE id = %(reminder)s", "zero"),
     ("SELECT count(*) FROM staff WHERE organization_id = %(org)s", "zero"),
     ("SELECT count(*) FROM organizations WHERE id = %(org)s", "zero"),
-    ("WITH u AS (UPDATE students SET last_name = 'Pwned' WHERE id = %(student)s RETURNING 1) "
-     "SELECT count(*) FROM u", "zero"),
-    ("WITH d AS (DELETE FROM notes WHERE id = %(note)s RETURNING 1) SELECT count(*) FROM d",
-     "zero"),
-    ("WITH d AS (DELETE FROM students WHERE id = %(student)s RETURNING 1) "
-     "SELECT count(*) FROM d", "zero"),
-    ("WITH u AS (UPDATE applications SET status = 'rejected' WHERE id = %(application)s "
-     "RETURNING 1) SELECT count(*) FROM u", "zero"),
-    ("WITH u AS (UPDATE staff SET role = 'admin' WHERE organization_id = %(org)s RETURNING 1) "
-     "SELECT count(*) FROM u", "zero"),
-    ("INSERT INTO students (organization_id, first_name, last_name, email) "
-     "VALUES (%(org)s, 'Mole', 'Planted', 'mole@example.test')", "error"),
-    ("INSERT INTO notes (organization_id, student_id, body) "
-     "VALUES (%(org)s, %(student)s, 'injected')", "error"),
-    ("INSERT INTO staff (organization_id, user_id, email, full_name, role) "
-     "VALUES (%(org)s, gen_random_uuid(), 'x@example.test', 'Mole', 'admin')", "error"),
+    (
+        "WITH u AS (UPDATE students SET last_name = 'Pwned' WHERE id = %(student)s RETURNING 1) "
+        "SELECT count(*) FROM u",
+        "zero",
+    ),
+    (
+        "WITH d AS (DELETE FROM notes WHERE id = %(note)s RETURNING 1) SELECT count(*) FROM d",
+        "zero",
+    ),
+    (
+        "WITH d AS (DELETE FROM students WHERE id = %(student)s RETURNING 1) "
+        "SELECT count(*) FROM d",
+        "zero",
+    ),
+    (
+        "WITH u AS (UPDATE applications SET status = 'rejected' WHERE id = %(application)s "
+        "RETURNING 1) SELECT count(*) FROM u",
+        "zero",
+    ),
+    (
+        "WITH u AS (UPDATE staff SET role = 'admin' WHERE organization_id = %(org)s RETURNING 1) "
+        "SELECT count(*) FROM u",
+        "zero",
+    ),
+    (
+        "INSERT INTO students (organization_id, first_name, last_name, email) "
+        "VALUES (%(org)s, 'Mole', 'Planted', 'mole@example.test')",
+        "error",
+    ),
+    (
+        "INSERT INTO notes (organization_id, student_id, body) "
+        "VALUES (%(org)s, %(student)s, 'injected')",
+        "error",
+    ),
+    (
+        "INSERT INTO staff (organization_id, user_id, email, full_name, role) "
+        "VALUES (%(org)s, gen_random_uuid(), 'x@example.test', 'Mole', 'admin')",
+        "error",
+    ),
     ("UPDATE students SET organization_id = %(org)s WHERE id = %(own_student)s", "error"),
 ]
 
 
 def as_authenticated(conn: psycopg.Connection, claims: dict[str, object]) -> None:
-    conn.execute("SELECT set_config('request.jwt.claims', %s, true), "
-                 "set_config('role', 'authenticated', true)", (json.dumps(claims),))
+    conn.execute(
+        "SELECT set_config('request.jwt.claims', %s, true), "
+        "set_config('role', 'authenticated', true)",
+        (json.dumps(claims),),
+    )
 
 
 @FAST
 @given(data=st.data())
 def test_sql_as_authenticated_never_crosses_organizations(
-        module_dsn: str, orgs: tuple[Org, Org], data: st.DataObject) -> None:
+    module_dsn: str, orgs: tuple[Org, Org], data: st.DataObject
+) -> None:
     me, victim = data.draw(st.permutations(orgs))
     caller = data.draw(st.sampled_from([me.advisor, me.admin]))
     sql, expect = data.draw(st.sampled_from(SQL_ATTEMPTS))
-    params = {"student": victim.student, "application": victim.application,
-              "note": victim.note, "reminder": victim.reminder, "org": victim.id,
-              "own_student": me.student}
+    params = {
+        "student": victim.student,
+        "application": victim.application,
+        "note": victim.note,
+        "reminder": victim.reminder,
+        "org": victim.id,
+        "own_student": me.student,
+    }
     before = snapshot(module_dsn)
     with psycopg.connect(module_dsn) as conn:
         as_authenticated(conn, {"sub": str(caller.user_id), "role": "authenticated"})
@@ -168,12 +215,10 @@ def test_sql_as_authenticated_never_crosses_organizations(
     assert snapshot(module_dsn) == before
 
 
-def test_sql_without_staff_membership_sees_nothing(module_dsn: str,
-                                                   orgs: tuple[Org, Org]) -> None:
+def test_sql_without_staff_membership_sees_nothing(module_dsn: str, orgs: tuple[Org, Org]) -> None:
     with psycopg.connect(module_dsn) as conn:
         as_authenticated(conn, {"sub": str(uuid.uuid4()), "role": "authenticated"})
-        for table in ("organizations", "staff", "students", "applications", "notes",
-                      "reminders"):
+        for table in ("organizations", "staff", "students", "applications", "notes", "reminders"):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
 
 
@@ -181,10 +226,13 @@ def test_sql_sees_own_organization(module_dsn: str, orgs: tuple[Org, Org]) -> No
     me = orgs[0]
     with psycopg.connect(module_dsn) as conn:
         as_authenticated(conn, {"sub": str(me.advisor.user_id), "role": "authenticated"})
-        assert conn.execute("SELECT count(*) FROM students WHERE id = %s",
-                            (me.student,)).fetchone() == (1,)
+        assert conn.execute(
+            "SELECT count(*) FROM students WHERE id = %s", (me.student,)
+        ).fetchone() == (1,)
         # Advisors cannot manage staff even in their own organization.
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("INSERT INTO staff (organization_id, user_id, email, full_name, role) "
-                         "VALUES (%s, gen_random_uuid(), 'y@example.test', 'Y', 'advisor')",
-                         (me.id,))
+            conn.execute(
+                "INSERT INTO staff (organization_id, user_id, email, full_name, role) "
+                "VALUES (%s, gen_random_uuid(), 'y@example.test', 'Y', 'advisor')",
+                (me.id,),
+            )

@@ -44,8 +44,11 @@ def local_csp(csp: str, api: str, auth: str) -> str:
     """The production CSP with only connect-src pointed at the local servers (and no
     upgrade-insecure-requests, which only makes sense over https)."""
     parts = [p.strip() for p in csp.split(";")]
-    out = [f"connect-src 'self' {api} {auth}" if p.startswith("connect-src") else p
-           for p in parts if p != "upgrade-insecure-requests"]
+    out = [
+        f"connect-src 'self' {api} {auth}" if p.startswith("connect-src") else p
+        for p in parts
+        if p != "upgrade-insecure-requests"
+    ]
     return "; ".join(out)
 
 
@@ -75,20 +78,32 @@ def web_front(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict
     settings = app_settings(crm_dsn, identity, cors_allow_origins=(web_origin,))
     auth_origin = identity.issuer.removesuffix(ISSUER_PATH)
     with serving(create_app(settings)) as api_url:
-        subprocess.run(["sh", str(WEB / "build.sh"), str(dist)], check=True,
-                       capture_output=True,
-                       env={**os.environ, "API_URL": api_url, "SUPABASE_URL": auth_origin,
-                            "SUPABASE_ANON_KEY": FAKE_ANON_KEY})
+        subprocess.run(
+            ["sh", str(WEB / "build.sh"), str(dist)],
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "API_URL": api_url,
+                "SUPABASE_URL": auth_origin,
+                "SUPABASE_ANON_KEY": FAKE_ANON_KEY,
+            },
+        )
         headers = vercel_headers()
         headers["Content-Security-Policy"] = local_csp(
-            headers["Content-Security-Policy"], api_url, auth_origin)
+            headers["Content-Security-Policy"], api_url, auth_origin
+        )
         Handler.headers_to_add = headers
         thread = threading.Thread(target=static.serve_forever, daemon=True)
         thread.start()
         browser = Browser()
         try:
-            yield {"url": f"{web_origin}/index.html", "browser": browser, "advisor": advisor,
-                   "dsn": crm_dsn}
+            yield {
+                "url": f"{web_origin}/index.html",
+                "browser": browser,
+                "advisor": advisor,
+                "dsn": crm_dsn,
+            }
         finally:
             browser.close()
             static.shutdown()
@@ -112,15 +127,18 @@ def test_sign_in_search_and_add_a_note(web_front: dict[str, Any], identity: Iden
     # Supabase redirects back with the session in the fragment (implicit flow).
     token = identity.token(advisor.user_id)
     b.goto("about:blank")  # a fresh load, as when arriving from the email link
-    b.goto(f"{web_front['url']}#access_token={token}&token_type=bearer&expires_in=3600"
-           "&type=magiclink")
+    b.goto(
+        f"{web_front['url']}#access_token={token}&token_type=bearer&expires_in=3600&type=magiclink"
+    )
     b.wait_for("document.getElementById('who').textContent.includes('Northside Careers')")
     assert "access_token" not in b.js("location.href")  # token removed from the address bar
 
     b.type_into("#q", "ada")
     b.click("#search-form button")
-    labels = b.wait_for("Array.from(document.querySelectorAll('#results button'))"
-                        ".map(x => x.textContent).join('|') || null")
+    labels = b.wait_for(
+        "Array.from(document.querySelectorAll('#results button'))"
+        ".map(x => x.textContent).join('|') || null"
+    )
     assert "Lovelace, Ada" in labels and "Hidden" not in labels  # RLS: not other orgs
     b.click("#results button")
     b.wait_for("document.getElementById('student-name').textContent === 'Ada Lovelace'")
@@ -137,8 +155,10 @@ def test_sign_in_search_and_add_a_note(web_front: dict[str, Any], identity: Iden
     problems = [m for m in b.console() if re.search(r"Content Security Policy|Refused", m)]
     assert problems == []
     # The CSP is really enforced: an injected inline script does not run.
-    b.js("(() => { const s = document.createElement('script');"
-         " s.textContent = 'window.injected = 1'; document.body.append(s); })()")
+    b.js(
+        "(() => { const s = document.createElement('script');"
+        " s.textContent = 'window.injected = 1'; document.body.append(s); })()"
+    )
     assert b.js("window.injected === undefined") is True
     assert SCREENSHOT.stat().st_size > 10_000
 
@@ -164,13 +184,24 @@ def test_web_files_have_no_inline_script_or_style() -> None:
 
 
 def test_build_refuses_missing_or_insecure_settings(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("API_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY")}
-    r = subprocess.run(["sh", str(WEB / "build.sh"), str(tmp_path / "o")], env=env,
-                       capture_output=True, text=True)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("API_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY")
+    }
+    r = subprocess.run(
+        ["sh", str(WEB / "build.sh"), str(tmp_path / "o")], env=env, capture_output=True, text=True
+    )
     assert r.returncode != 0 and "API_URL" in r.stderr
-    r = subprocess.run(["sh", str(WEB / "build.sh"), str(tmp_path / "o")], capture_output=True,
-                       text=True, env={**env, "API_URL": "http://api.example.test",
-                                       "SUPABASE_URL": "https://x.supabase.co",
-                                       "SUPABASE_ANON_KEY": "fake"})
+    r = subprocess.run(
+        ["sh", str(WEB / "build.sh"), str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env={
+            **env,
+            "API_URL": "http://api.example.test",
+            "SUPABASE_URL": "https://x.supabase.co",
+            "SUPABASE_ANON_KEY": "fake",
+        },
+    )
     assert r.returncode != 0 and "must be an https:// URL" in r.stderr

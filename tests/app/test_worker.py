@@ -33,14 +33,20 @@ def schedule(dsn: str, n: int, *, due: str = "now() - interval '1 minute'") -> l
             "INSERT INTO reminders (organization_id, student_id, staff_id, due_at, subject, "
             f"body, next_attempt_at) SELECT %s, %s, %s, {due}, 'Follow up #' || i, "
             f"'<b>bring CV</b>', {due} FROM generate_series(1, %s) i RETURNING id",
-            (org, student, advisor.staff_id, n)).fetchall()
+            (org, student, advisor.staff_id, n),
+        ).fetchall()
     return [r[0] for r in rows]
 
 
 def settings(dsn: str, url: str, **kw: Any) -> WorkerSettings:
-    values: dict[str, Any] = {"database_url": dsn, "resend_api_key": FAKE_KEY,
-                              "email_from": "CRM <crm@example.test>", "resend_api_url": url,
-                              "backoff_seconds": 0.0, "max_attempts": 3}
+    values: dict[str, Any] = {
+        "database_url": dsn,
+        "resend_api_key": FAKE_KEY,
+        "email_from": "CRM <crm@example.test>",
+        "resend_api_url": url,
+        "backoff_seconds": 0.0,
+        "max_attempts": 3,
+    }
     values.update(kw)
     return WorkerSettings(**values)
 
@@ -78,18 +84,29 @@ def test_sends_rendered_email_once_and_records_it(crm_dsn: str) -> None:
 def test_two_worker_processes_send_each_reminder_exactly_once(crm_dsn: str) -> None:
     ids = schedule(crm_dsn, 60)
     with ResendStandIn(delay=0.005) as resend:
-        env = {**os.environ, "DATABASE_URL": crm_dsn, "RESEND_API_KEY": FAKE_KEY,
-               "EMAIL_FROM": "CRM <crm@example.test>", "RESEND_API_URL": resend.url,
-               "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"}
-        procs = [subprocess.Popen([sys.executable, "-m", "app.worker", "--until-empty"],
-                                  cwd=ROOT, env=env) for _ in range(2)]
+        env = {
+            **os.environ,
+            "DATABASE_URL": crm_dsn,
+            "RESEND_API_KEY": FAKE_KEY,
+            "EMAIL_FROM": "CRM <crm@example.test>",
+            "RESEND_API_URL": resend.url,
+            "PYTHONPATH": str(ROOT),
+            "LOG_LEVEL": "WARNING",
+        }
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "app.worker", "--until-empty"], cwd=ROOT, env=env
+            )
+            for _ in range(2)
+        ]
         codes = [p.wait(timeout=60) for p in procs]
     assert codes == [0, 0]
     counts = Counter(r["key"] for r in resend.delivered)
     assert set(counts) == {f"reminder-{i}" for i in ids}
     assert max(counts.values()) == 1, counts.most_common(3)
-    assert all(r["status"] == "sent" and r["attempts"] == 1
-               for r in reminder_rows(crm_dsn).values())
+    assert all(
+        r["status"] == "sent" and r["attempts"] == 1 for r in reminder_rows(crm_dsn).values()
+    )
 
 
 def test_transient_failures_retry_then_succeed(crm_dsn: str) -> None:
@@ -117,8 +134,9 @@ def test_gives_up_after_max_attempts_and_records_why(crm_dsn: str) -> None:
 
 def test_permanent_error_fails_at_once(crm_dsn: str) -> None:
     (rid,) = schedule(crm_dsn, 1)
-    with ResendStandIn(lambda r, a: (422, {"name": "validation_error",
-                                           "message": "Invalid `from` field"})) as resend:
+    with ResendStandIn(
+        lambda r, a: (422, {"name": "validation_error", "message": "Invalid `from` field"})
+    ) as resend:
         drain(crm_dsn, resend.url, max_attempts=5)
     row = reminder_rows(crm_dsn)[rid]
     assert (row["status"], row["attempts"]) == ("failed", 1)
@@ -132,8 +150,10 @@ def test_backoff_defers_the_next_attempt(crm_dsn: str) -> None:
     row = reminder_rows(crm_dsn)[rid]
     assert (row["status"], row["attempts"]) == ("pending", 1)
     with psycopg.connect(crm_dsn) as conn:
-        wait = conn.execute("SELECT extract(epoch FROM next_attempt_at - now()) FROM reminders "
-                            "WHERE id = %s", (rid,)).fetchone()
+        wait = conn.execute(
+            "SELECT extract(epoch FROM next_attempt_at - now()) FROM reminders WHERE id = %s",
+            (rid,),
+        ).fetchone()
     assert wait is not None and 20 < wait[0] <= 30
     assert len(resend.requests) == 1
 
