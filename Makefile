@@ -59,8 +59,10 @@ lint: $(STAMP) ## ruff
 typecheck: $(STAMP) ## mypy on infra/, stacks/, policies/
 	$(VENV)/bin/mypy
 
-bench: $(STAMP) ## Benchmarks -> build/bench/*.json
+bench: $(STAMP) ## Benchmarks -> build/bench/*.json (app: BENCH_STUDENTS, default 1,000,000)
 	$(PY) -m tests.bench.plan_bench
+	.ci/ensure-system-packages
+	$(PY) -m tests.app.bench
 
 dashboards: $(STAMP) ## Render Grafana dashboards and alert rules -> build/dashboards/
 	$(PY) -m dashboards.render --out build/dashboards --environment $(STACK)
