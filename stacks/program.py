@@ -8,6 +8,7 @@ from infra.cloudflare.edge import Edge, EdgeArgs, ProxiedHost
 from infra.github.repository import Repository, RepositoryArgs
 from infra.r2.storage import Storage, StorageArgs
 from stacks import config as stack_config
+from stacks import hosting
 
 
 def build(cfg: stack_config.StackConfig) -> None:
@@ -22,9 +23,11 @@ def build(cfg: stack_config.StackConfig) -> None:
         operator_access_key_id=r2.access_key_id,
         operator_secret_access_key=r2.secret_access_key))
 
-    # Hosting targets until the Railway and Vercel components provide them.
-    api_target: pulumi.Input[str] = f"{cfg.dns.api_label}.up.railway.app"
-    web_target: pulumi.Input[str] = "cname.vercel-dns.com"
+    # Supabase settings, the API and Uptime Kuma on Railway, the web front on Vercel; their
+    # DNS targets (Railway's required CNAME, Vercel's recommended CNAME) feed the edge.
+    hosted = hosting.build(cfg, storage)
+    api_target: pulumi.Input[str] = hosted.api_target
+    web_target: pulumi.Input[str] = hosted.web_target
 
     edge = Edge("edge", EdgeArgs(
         zone_id=cfg.cloudflare.zone_id, limits=cfg.cloudflare.limits,
@@ -57,6 +60,10 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("appR2AccessKeyId", storage.app_token.access_key_id)
     pulumi.export("appR2SecretAccessKey", storage.app_token.secret_access_key)
     pulumi.export("repository", repository.repository_name)
+    pulumi.export("supabaseUrl", hosted.supabase_url)
+    pulumi.export("apiDnsTarget", hosted.api_target)
+    pulumi.export("webDnsTarget", hosted.web_target)
+    pulumi.export("uptimeKumaUrl", hosted.uptime_kuma_url)
 
 
 def main() -> None:

@@ -64,7 +64,7 @@ class RailwayApp(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: RailwayArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("careers-crm:railway:App", name, None, opts)
+        super().__init__("crm:railway:App", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.project = Project(
             f"{name}-project",

@@ -33,7 +33,7 @@ class SupabaseProject(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SupabaseProjectArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("careers-crm:supabase:Project", name, None, opts)
+        super().__init__("crm:supabase:Project", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.ssl = SslEnforcement(f"{name}-ssl", args.auth.project_ref, True, opts=child)
         self.network = NetworkRestrictions(f"{name}-network", args.network, opts=child)

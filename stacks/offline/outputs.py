@@ -64,6 +64,42 @@ def _github_ruleset(name: str, inputs: Outputs) -> tuple[str, Outputs]:
     return str(rid), {"rulesetId": rid, "nodeId": f"RRS_lACk{hex_id('rs', name, length=8)}"}
 
 
+def _uuid(*parts: str) -> str:
+    """Railway ids are UUIDs."""
+    h = hex_id(*parts)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+
+
+def _railway_custom_domain(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    domain = str(inputs.get("domain", name))
+    target = f"{hex_id('railway-cname', domain, length=8)}.up.railway.app"
+    return _uuid("cdomain", name), {
+        "dns_target": target,
+        "dns_records": [{"type": "CNAME", "name": domain, "value": target,
+                         "purpose": "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE"}],
+    }
+
+
+def _railway_service_domain(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    domain = f"{name.removeprefix('railway-').removesuffix('-domain')}-production-" \
+             f"{hex_id('sd', name, length=4)}.up.railway.app"
+    return _uuid("sdomain", name), {"domain": domain, "url": f"https://{domain}"}
+
+
+def _supabase_settings(kind: str) -> ResourceMock:
+    """Supabase settings: id <ref>/<kind>; outputs echo the inputs plus the secret hashes."""
+    return lambda name, inputs: (f"{inputs.get('project_ref')}/{kind.lower()}",
+                                 {"secret_hashes": {}})
+
+
+def _vercel_domain_config(args: dict[str, Any]) -> Outputs:
+    domain = str(args.get("domain", ""))
+    return {"id": domain, "domain": domain, "misconfigured": False,
+            "projectIdOrName": str(args.get("projectIdOrName", "")), "teamId": "",
+            "recommendedCname": f"{hex_id('vercel', domain, length=16)}.vercel-dns-017.com.",
+            "recommendedIpv4s": ["76.76.21.21"]}
+
+
 def _grafana_dashboard(name: str, inputs: Outputs) -> tuple[str, Outputs]:
     uid = str(json.loads(str(inputs.get("configJson", "{}"))).get("uid", name))
     return f"1:{uid}", {"uid": uid, "dashboardId": number_id("dashboard", uid) % 10_000,
@@ -100,6 +136,31 @@ OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
 
 
 RESOURCES: dict[str, ResourceMock] = {
+    # Supabase settings: id is <ref>/<kind>, outputs echo the inputs plus secret hashes.
+    **{f"pulumi-python:dynamic/supabase:{kind}": _supabase_settings(kind)
+       for kind in ("AuthConfig", "SslEnforcement", "NetworkRestrictions", "PostgrestConfig",
+                    "PostgresConfig")},
+    "pulumi-python:dynamic/railway:Project": lambda name, inputs: (
+        str(inputs.get("adopt_id") or _uuid("project", name)),
+        {"owned": not inputs.get("adopt_id")}),
+    "pulumi-python:dynamic/railway:Environment": lambda name, inputs: (
+        _uuid("env", name), {"owned": False}),
+    "pulumi-python:dynamic/railway:Service": lambda name, inputs: (_uuid("service", name), {}),
+    "pulumi-python:dynamic/railway:ServiceInstance": lambda name, inputs: (
+        f"{inputs.get('service_id')}/{inputs.get('environment_id')}", {}),
+    "pulumi-python:dynamic/railway:Variables": lambda name, inputs: (
+        f"{inputs.get('service_id')}/{inputs.get('environment_id')}/variables", {}),
+    "pulumi-python:dynamic/railway:CustomDomain": _railway_custom_domain,
+    "pulumi-python:dynamic/railway:ServiceDomain": _railway_service_domain,
+    "pulumi-python:dynamic/railway:Volume": lambda name, inputs: (
+        _uuid("volume", name), {"name": "uptime-kuma-volume"}),
+    "vercel:index/project:Project": lambda name, inputs: (
+        f"prj_{hex_id('vercel-project', name, length=28)}", {"teamId": "team_offline"}),
+    "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": lambda name, inputs: (
+        hex_id("vercel-env", name, length=16), {"teamId": "team_offline"}),
+    "vercel:index/projectDomain:ProjectDomain": lambda name, inputs: (
+        str(inputs.get("domain", name)), {"teamId": "team_offline", "verified": True,
+                                          "misconfigured": False}),
     "cloudflare:index/zoneSetting:ZoneSetting": lambda name, inputs: (
         str(inputs.get("settingId", name)), {"editable": True}),
     "cloudflare:index/dnsRecord:DnsRecord": _dns_record,
@@ -150,6 +211,7 @@ CALLS: dict[str, CallMock] = {
     "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList":
         _permission_groups,
     "github:index/getUser:getUser": _github_user,
+    "vercel:index/getDomainConfig:getDomainConfig": _vercel_domain_config,
 }
 
 

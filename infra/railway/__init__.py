@@ -1,0 +1,1 @@
+"""Railway: API and Uptime Kuma services through our own GraphQL client."""

@@ -1,0 +1,1 @@
+"""Supabase: project settings through our own Management API client."""

@@ -1,0 +1,1 @@
+"""Vercel: the static web front (project, environment variables, domain)."""

@@ -1,0 +1,126 @@
+"""Hosting part of the prod composition: Supabase settings, Railway (API + Uptime Kuma), Vercel.
+
+Returns the DNS targets the Edge's records point at (Railway's required CNAME for the API
+host, Vercel's recommended CNAME for the web host), so no target is ever copied by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from infra.r2.storage import Storage
+from infra.railway.component import ApiServiceArgs, RailwayApp, RailwayArgs
+from infra.supabase.component import SupabaseProject, SupabaseProjectArgs
+from infra.supabase.resources import (
+    AuthConfigArgs,
+    NetworkRestrictionsArgs,
+    OAuthClient,
+    PostgresArgs,
+    PostgrestArgs,
+    SmtpSettings,
+)
+from infra.vercel.web import WebFront, WebFrontArgs
+from stacks.config import ConfigError, StackConfig
+
+
+@dataclass(frozen=True)
+class Hosting:
+    api_target: pulumi.Output[str]
+    web_target: pulumi.Output[str]
+    uptime_kuma_url: pulumi.Output[str]
+    supabase_url: str
+
+
+def _required(value: pulumi.Output[str] | None, key: str) -> pulumi.Output[str]:
+    if value is None:  # load() already reported it; this keeps the types honest
+        raise ConfigError([f"careers-crm:{key}: secret is required"])
+    return value
+
+
+def build(cfg: StackConfig, storage: Storage) -> Hosting:
+    sb, rw, dns = cfg.supabase, cfg.railway, cfg.dns
+    api_origin = f"https://{dns.api_hostname}"
+    oauth = {name: OAuthClient(c.client_id, c.secret) for name, c in sb.oauth.items()}
+
+    supabase = SupabaseProject(
+        "supabase",
+        SupabaseProjectArgs(
+            auth=AuthConfigArgs(
+                project_ref=sb.project_ref,
+                site_url=dns.web_origin,
+                redirect_urls=[f"{dns.web_origin}/**", f"{api_origin}/**"],
+                captcha_secret=_required(sb.captcha_secret, "supabase.captchaSecret"),
+                smtp=SmtpSettings(
+                    host=sb.smtp_host,
+                    port=sb.smtp_port,
+                    user=sb.smtp_user,
+                    password=_required(sb.smtp_password, "supabase.smtpPassword"),
+                    admin_email=sb.smtp_sender_email,
+                    sender_name=sb.smtp_sender_name,
+                ),
+                google=oauth.get("google"),
+                github=oauth.get("github"),
+                linkedin=oauth.get("linkedin"),
+                jwt_expiry_s=sb.jwt_expiry,
+                otp_expiry_s=sb.otp_expiry,
+                password_min_length=sb.password_min_length,
+                leaked_password_check=sb.leaked_password_check or None,
+            ),
+            network=NetworkRestrictionsArgs(sb.project_ref, sb.allowed_cidrs, sb.allowed_cidrs_v6),
+            postgrest=PostgrestArgs(sb.project_ref, sb.exposed_schemas, sb.max_rows),
+            postgres=PostgresArgs(sb.project_ref, sb.statement_timeout),
+        ),
+    )
+
+    railway = RailwayApp(
+        "railway",
+        RailwayArgs(
+            project_name=rw.project_name,
+            region=rw.region,
+            workspace_id=rw.workspace_id,
+            adopt_project_id=rw.adopt_project_id,
+            api=ApiServiceArgs(
+                repo=rw.source_repo,
+                hostname=dns.api_hostname,
+                replicas=rw.api_replicas,
+                start_command="python -m app",
+                variables={
+                    "JWT_ISSUER": f"{sb.api_url}/auth/v1",
+                    "SUPABASE_JWKS_URL": f"{sb.api_url}/auth/v1/.well-known/jwks.json",
+                    "CORS_ALLOW_ORIGINS": dns.web_origin,
+                    "R2_ENDPOINT": storage.s3_endpoint,
+                    "R2_UPLOADS_BUCKET": storage.uploads_bucket,
+                },
+                secret_variables={
+                    "DATABASE_URL": _required(sb.database_url, "supabase.databaseUrl"),
+                    "R2_ACCESS_KEY_ID": storage.app_token.access_key_id,
+                    "R2_SECRET_ACCESS_KEY": storage.app_token.secret_access_key,
+                },
+            ),
+        ),
+        opts=pulumi.ResourceOptions(depends_on=[supabase]),
+    )
+
+    web = WebFront(
+        "web",
+        WebFrontArgs(
+            project_name=cfg.vercel.project_name,
+            team_id=cfg.vercel.team_id,
+            repo=rw.source_repo,
+            hostname=dns.web_hostname,
+            api_url=api_origin,
+            supabase_url=sb.api_url,
+            supabase_anon_key=_required(sb.anon_key, "supabase.anonKey"),
+        ),
+    )
+
+    _required(sb.access_token, "supabase.accessToken")  # read by providers via configure()
+    _required(rw.token, "railway.token")
+    return Hosting(
+        api_target=railway.api_dns_target,
+        web_target=web.cname_target,
+        uptime_kuma_url=railway.uptime_kuma_url,
+        supabase_url=sb.api_url,
+    )
