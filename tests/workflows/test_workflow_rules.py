@@ -169,6 +169,14 @@ def test_preview_runs_the_policy_pack_and_comments() -> None:
     assert step["with"]["stack-name"] == "prod"
     assert step["with"]["policyPacks"] == "policies"
     assert step["with"]["comment-on-pr"] is True
+    # The findings report comes from the same real preview, via the policy engineer's
+    # Automation API path, and feeds the report writer.
+    runs = " ".join(s.get("run", "") for _, s in preview.steps())
+    assert "python -m policies.preview --stack prod" in runs
+    assert "--preview-findings build/prod/preview-findings.json" in runs
+    assert "GITHUB_STEP_SUMMARY" in runs
+    for module in ("preview", "audit"):
+        assert (ROOT / "policies" / f"{module}.py").is_file()
 
 
 def test_deploy_goes_through_prod_one_at_a_time() -> None:
