@@ -27,7 +27,7 @@ class ExceptionsError(Exception):
 @dataclass(frozen=True)
 class PolicyException:
     policy_id: str
-    resource: str
+    resource: str  # URN, logical name, file path, `path:line` or `path#checkov-resource`
     justification: str
     owner: str
     expires: dt.date
@@ -36,6 +36,8 @@ class PolicyException:
         if finding.policy_id != self.policy_id:
             return False
         targets = [finding.resource_urn, finding.file]
+        if finding.file and finding.property_path:
+            targets.append(f"{finding.file}#{finding.property_path}")
         if finding.resource_urn.startswith("urn:pulumi:"):
             targets.append(finding.resource_urn.rsplit("::", 1)[-1])
         return any(t and fnmatch.fnmatchcase(t, self.resource) for t in targets)

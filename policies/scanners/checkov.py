@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -121,9 +122,38 @@ def parse_report(data: Any, root: Path = REPO) -> list[Finding]:
                     source="checkov",
                     file=path,
                     line=int(lines[0] or 0),
+                    # checkov's resource: the step or job, or for secrets the value's hash,
+                    # which names a secret in exceptions however its line moves.
+                    property_path=str(result.get("resource", "")),
                 )
             )
     return findings
+
+
+def _git_files(folder: Path) -> list[Path] | None:
+    """The files git would commit under `folder` (tracked + untracked, not ignored), or None
+    outside a git work tree. Walking the folder instead costs checkov seconds in caches and
+    virtualenvs that its --skip-path filters only after listing them."""
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    skipped = [re.compile(p) for p in SKIPPED_PATHS]
+    files = []
+    for name in done.stdout.split("\0"):
+        path = folder / name
+        if name and path.is_file() and not any(p.search(name) for p in skipped):
+            files.append(path)
+    return files
 
 
 def command(paths: Sequence[Path]) -> list[str]:
@@ -141,7 +171,12 @@ def command(paths: Sequence[Path]) -> list[str]:
         "--compact",
     ]
     for path in paths:
-        cmd += ["-d" if path.is_dir() else "-f", str(path)]
+        listed = _git_files(path) if path.is_dir() else None
+        if listed is not None:
+            for file in listed:
+                cmd += ["-f", str(file)]
+        else:
+            cmd += ["-d" if path.is_dir() else "-f", str(path)]
     for skipped in SKIPPED_PATHS:
         cmd += ["--skip-path", skipped]
     return cmd
