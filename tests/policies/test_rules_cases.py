@@ -123,3 +123,12 @@ def test_pack_policy_reports_the_same_violation_as_the_offline_rule(
     policy.validate(args, lambda message, urn=None: reported.append((message, urn)))
     assert reported == [(v.as_message(), None) for v in rule.check_resource(args)]
     assert "[enabled: actual=true, required=false]" in reported[0][0]
+
+
+def test_docs_carry_the_current_rule_catalogue() -> None:
+    from pathlib import Path
+
+    from policies.catalog import render
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "policies.md").read_text()
+    assert render() in docs, "run `python -m policies.catalog` and update docs/policies.md"
