@@ -36,6 +36,8 @@ class ApiServiceArgs:
     hostname: str  # the API's custom domain, e.g. api.careers.example.edu
     branch: str = "main"
     root_directory: str = "app"
+    # Railway reads config-as-code from the repository root, not from the root directory.
+    config_file: str | None = "app/railway.json"
     start_command: str | None = None
     port: int = 8000
     healthcheck_path: str = "/readyz"
@@ -99,6 +101,7 @@ class RailwayApp(pulumi.ComponentResource):
                 restart_policy=api.restart_policy,
                 restart_max_retries=api.restart_max_retries,
                 root_directory=api.root_directory,
+                config_file=api.config_file,
             ),
             opts=child,
         )

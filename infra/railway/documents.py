@@ -143,6 +143,7 @@ query ServiceInstance($serviceId: String!, $environmentId: String!) {
     restartPolicyMaxRetries
     rootDirectory
     sleepApplication
+    railwayConfigFile
     source { repo image }
   }
 }

@@ -210,6 +210,7 @@ INSTANCE_SETTINGS = (
     "restartPolicyMaxRetries",
     "rootDirectory",
     "sleepApplication",
+    "railwayConfigFile",
 )
 
 

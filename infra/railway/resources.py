@@ -102,6 +102,7 @@ class InstanceSettings:
     restart_max_retries: int = 5
     root_directory: str | None = None
     sleep_when_idle: bool = False
+    config_file: str | None = None  # config-as-code path from the repository root
 
     def props(self) -> dict[str, Any]:
         return {
@@ -114,6 +115,7 @@ class InstanceSettings:
             "restartPolicyMaxRetries": self.restart_max_retries,
             "rootDirectory": self.root_directory,
             "sleepApplication": self.sleep_when_idle,
+            "railwayConfigFile": self.config_file,
         }
 
 

@@ -229,6 +229,7 @@ class FakeRailway:
                 "restartPolicyMaxRetries": 10,
                 "rootDirectory": None,
                 "sleepApplication": False,
+                "railwayConfigFile": None,
             }
         instance = self.instances[key]
         instance["source"] = self.services[service_id]["source"] or None

@@ -97,6 +97,7 @@ def create_whole_railway_part() -> dict[str, dict[str, Any]]:
                 healthcheck_timeout_s=60,
                 replicas=1,
                 root_directory="app",
+                config_file="app/railway.json",
             ).props(),
         },
     )
@@ -172,6 +173,7 @@ def test_fresh_create_of_the_whole_railway_part_stays_well_under_the_free_quota(
     instance = fake.instances[(api["id"], outs["env"]["id"])]
     assert instance["healthcheckPath"] == "/readyz"
     assert instance["rootDirectory"] == "app"
+    assert instance["railwayConfigFile"] == "app/railway.json"
     assert isinstance(instance["numReplicas"], int)
     assert outs["api_domain"]["dns_target"].endswith(".up.railway.app")
     assert outs["kuma_domain"]["url"].startswith("https://uptime-kuma-production-")

@@ -1,0 +1,51 @@
+"""Railway in the prod plan: the API host's DNS record is fed by the custom domain's required
+CNAME, the app's R2 credentials are secret variables, key settings are plain inputs."""
+
+from __future__ import annotations
+
+from tests.support.plan import prod_graph
+
+DYN = "pulumi-python:dynamic/railway:"
+
+
+def test_api_dns_record_uses_the_custom_domains_required_target() -> None:
+    graph = prod_graph()
+    domain = graph.named("railway-api-domain")
+    record = graph.named("edge-api")
+    assert domain["inputs"]["domain"] == record["inputs"]["name"] == "api.careers.example.edu"
+    assert record["inputs"]["content"].endswith(".up.railway.app")
+    assert domain["urn"] in record["dependencies"]  # wired, not copied
+
+
+def test_r2_credentials_and_database_url_are_secret_variables() -> None:
+    graph = prod_graph()
+    variables = graph.named("railway-api-vars")["inputs"]
+    assert variables["secret_variables"] == "[secret]"
+    plain = variables["variables"]
+    assert plain["R2_UPLOADS_BUCKET"] == "careers-crm-prod-uploads"
+    assert not {"R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "DATABASE_URL"} & set(plain)
+    token_urns = {r["urn"] for r in graph.of_type("cloudflare:index/apiToken:ApiToken")}
+    assert token_urns & set(graph.named("railway-api-vars")["dependencies"])
+    assert "offline-fake" not in str(variables)
+    options = graph.options.get(graph.named("railway-api-vars")["urn"], {})
+    assert "secret_variables" in str(options)
+
+
+def test_api_settings_are_plain_inputs_policies_can_read() -> None:
+    settings = prod_graph().named("railway-api-settings")["inputs"]
+    assert settings["healthcheckPath"] == "/readyz"
+    assert settings["rootDirectory"] == "app"
+    assert settings["railwayConfigFile"] == "app/railway.json"
+    assert settings["restartPolicyType"] == "ON_FAILURE"
+    assert settings["numReplicas"] == 1
+
+
+def test_uptime_kuma_runs_from_its_image_with_a_volume_and_a_public_domain() -> None:
+    graph = prod_graph()
+    kuma = graph.named("railway-uptime-kuma")
+    assert kuma["inputs"]["image"] == "louislam/uptime-kuma:2"
+    volume = graph.named("railway-uptime-kuma-data")
+    assert volume["inputs"]["mount_path"] == "/app/data"
+    assert kuma["urn"] in volume["dependencies"]
+    assert graph.named("railway-uptime-kuma-domain")["inputs"]["target_port"] == 3001
+    assert len(graph.of_type(f"{DYN}Project")) == 1
