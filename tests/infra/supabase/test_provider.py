@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dill
@@ -11,8 +15,10 @@ import pytest
 import respx
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
+from pulumi.dynamic.dynamic import serialize_provider
 
 from infra.http_api.transport import RetryPolicy
+from infra.railway.providers import ServiceInstanceProvider
 from infra.supabase.provider import DRIFTED, SECRET_HASHES, SettingsProvider
 from infra.supabase.settings import (
     AuthSettings,
@@ -195,3 +201,31 @@ def test_provider_survives_pickling_and_runs_crud(fake: FakeSupabase, kind: Any)
     assert provider.diff(created.id, read.outs, dict(props)).changes is False
     provider.update(created.id, read.outs, dict(props))
     provider.delete(created.id, read.outs)
+
+
+def test_serialized_providers_load_in_a_fresh_provider_process() -> None:
+    """Pulumi's own serializer, then a new interpreter (as the dynamic provider host runs,
+    from the project root): the provider classes must load by import and run."""
+    blobs = [
+        serialize_provider(SettingsProvider(AuthSettings())),
+        serialize_provider(ServiceInstanceProvider()),
+    ]
+    script = (
+        "import base64, sys, dill\n"
+        "for blob in sys.argv[1:]:\n"
+        "    p = dill.loads(base64.b64decode(blob))\n"
+        "    d = p.diff('x', {'project_ref': 'a', 'numReplicas': 1.0},"
+        " {'project_ref': 'a', 'numReplicas': 2})\n"
+        "    print(type(p).__name__, d.changes)\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *blobs],
+        cwd=root,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.split() == ["SettingsProvider", "True", "ServiceInstanceProvider", "True"]
+    assert all(base64.b64decode(b) for b in blobs)
