@@ -282,3 +282,27 @@ def test_retries_never_resend_a_create(fake: FakeRailway) -> None:
     with pytest.raises(ApiUnavailableError):
         ready(provider).create({"name": "careers-crm", "workspace_id": WORKSPACE_ID})
     assert fake.operations == ["Projects", "ProjectCreate"]
+
+
+def test_a_refresh_of_the_whole_railway_part_costs_one_read_per_resource(
+    fake: FakeRailway,
+) -> None:
+    outs = create_whole_railway_part()
+    providers: dict[str, ResourceProvider] = {
+        "project": ProjectProvider(),
+        "env": EnvironmentProvider(),
+        "api": ServiceProvider(),
+        "api_settings": ServiceInstanceProvider(),
+        "api_vars": VariablesProvider(),
+        "api_domain": CustomDomainProvider(),
+        "kuma": ServiceProvider(),
+        "kuma_settings": ServiceInstanceProvider(),
+        "kuma_volume": VolumeProvider(),
+        "kuma_domain": ServiceDomainProvider(),
+    }
+    fake.operations.clear()
+    for key, provider in providers.items():
+        read = ready(provider).read(outs[key]["id"], outs[key]).outs
+        diff = ready(provider).diff(outs[key]["id"], read, outs[key])
+        assert diff.changes is False, key  # no drift right after create: no perpetual diff
+    assert len(fake.operations) == len(providers) == 10
