@@ -31,9 +31,12 @@ class PolicyException:
     justification: str
     owner: str
     expires: dt.date
+    property_path: str = "*"  # narrows a resource finding to one property (glob)
 
     def covers(self, finding: Finding) -> bool:
         if finding.policy_id != self.policy_id:
+            return False
+        if not finding.file and not fnmatch.fnmatchcase(finding.property_path, self.property_path):
             return False
         targets = [finding.resource_urn, finding.file]
         if finding.file and finding.property_path:
@@ -49,6 +52,7 @@ class PolicyException:
             "justification": self.justification,
             "owner": self.owner,
             "expires": self.expires.isoformat(),
+            "property_path": self.property_path,
         }
 
 
@@ -97,6 +101,7 @@ def _parse(entry: Any, where: str) -> PolicyException:
         str(entry["justification"]).strip(),
         str(entry["owner"]),
         expires,
+        str(entry.get("property_path") or "*"),
     )
 
 

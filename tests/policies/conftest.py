@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from policies.evaluate import Evaluation, evaluate
+from policies.exceptions import apply_exceptions, load_exceptions
 from policies.findings import Finding
 from policies.graph import parse_graph
 from policies.scanners.checkov import CHECKOV, run_checkov
@@ -30,6 +31,11 @@ def prod_plan() -> tuple[dict[str, Any], dict[str, Any]]:
 def prod_data(prod_plan: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
     """A private deep copy of the prod graph a test may mutate."""
     return copy.deepcopy(prod_plan[0])
+
+
+def reviewed(findings: list[Finding]) -> list[Finding]:
+    """Findings with the repository's reviewed exceptions applied, as `make audit` does."""
+    return apply_exceptions(findings, load_exceptions())
 
 
 def run(

@@ -310,11 +310,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "CRM-SB-008",
         _set(SB + "AuthConfig", "refresh_token_rotation_enabled", False),
     ),
-    Mutation(
-        "db-open-ipv4",
-        "CRM-SB-009",
-        _set(SB + "NetworkRestrictions", "db_allowed_cidrs", ["0.0.0.0/0"]),
-    ),
+    # Prod already opens IPv4 under a reviewed exception (policies/exceptions.yaml), which
+    # covers db_allowed_cidrs only: IPv6 and an unmanaged allow list still block.
     Mutation(
         "db-open-ipv6",
         "CRM-SB-009",
