@@ -23,13 +23,18 @@ from app.auth import Principal
 from app.problems import Problem
 from app.settings import Settings
 
-# One round trip: set the claims and role, and read the caller's staff membership.
+# Set the claims and role, and read the caller's staff membership, in one statement.
 _SETUP_SQL = """
 SELECT s.id, s.organization_id, s.role
 FROM (SELECT set_config('request.jwt.claims', %(claims)s, true),
              set_config('role', 'authenticated', true)) AS cfg
 LEFT JOIN public.staff s ON s.user_id = %(sub)s
 """
+
+
+# The caller's organization and staff id inside SQL (initplans: evaluated once per statement).
+ORG = "(SELECT private.current_organization_id())"
+STAFF = "(SELECT private.current_staff_id())"
 
 
 @dataclass(frozen=True)
@@ -44,18 +49,52 @@ class StaffContext:
         return self.role == "admin"
 
 
-@dataclass(frozen=True)
 class Tx:
-    conn: psycopg.AsyncConnection[dict[str, Any]]
-    staff: StaffContext
+    """One request's transaction, run in pipeline mode: BEGIN, the claims/role setup and the
+    first query travel together in one round trip and COMMIT in a second, instead of four
+    round trips. The caller's staff membership (the setup's result) is read lazily; a
+    request from someone who is not staff gets 403 whatever its query did."""
+
+    def __init__(
+        self, conn: psycopg.AsyncConnection[dict[str, Any]], setup: Any, user: uuid.UUID
+    ) -> None:
+        self.conn = conn
+        self._setup = setup
+        self._user = user
+        self._context: StaffContext | None = None
+
+    async def context(self) -> StaffContext:
+        if self._context is None:
+            row = await self._setup.fetchone()
+            if row is None or row["id"] is None:
+                raise Problem(
+                    403,
+                    "you are signed in but not a staff member of any organization: "
+                    "ask an admin to add you",
+                    type_="/problems/not-staff",
+                )
+            self._context = StaffContext(self._user, row["id"], row["organization_id"], row["role"])
+        return self._context
 
     async def one(self, sql: Any, params: Any = None) -> dict[str, Any] | None:
         cur = await self.conn.execute(sql, params)
-        return await cur.fetchone()
+        try:
+            row = await cur.fetchone()
+        except psycopg.Error:
+            await self.context()  # not staff explains the failure better than the failure
+            raise
+        await self.context()
+        return row
 
     async def all(self, sql: Any, params: Any = None) -> list[dict[str, Any]]:
         cur = await self.conn.execute(sql, params)
-        return await cur.fetchall()
+        try:
+            rows = await cur.fetchall()
+        except psycopg.Error:
+            await self.context()
+            raise
+        await self.context()
+        return rows
 
 
 def make_pool(settings: Settings) -> AsyncConnectionPool[psycopg.AsyncConnection[dict[str, Any]]]:
@@ -75,22 +114,12 @@ async def staff_transaction(
     pool: AsyncConnectionPool[Any], principal: Principal
 ) -> AsyncIterator[Tx]:
     """A transaction running as `authenticated` with the caller's claims; commits on success."""
-    async with pool.connection() as conn, conn.transaction():
-        cur = await conn.execute(
+    async with pool.connection() as conn, conn.pipeline(), conn.transaction():
+        setup = await conn.execute(
             _SETUP_SQL,
             {
                 "claims": json.dumps(principal.claims, separators=(",", ":")),
                 "sub": principal.user_id,
             },
         )
-        row = await cur.fetchone()
-        if row is None or row["id"] is None:
-            raise Problem(
-                403,
-                "you are signed in but not a staff member of any organization: "
-                "ask an admin to add you",
-                type_="/problems/not-staff",
-            )
-        yield Tx(
-            conn, StaffContext(principal.user_id, row["id"], row["organization_id"], row["role"])
-        )
+        yield Tx(conn, setup, principal.user_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from app.db import Tx
+from app.db import ORG, Tx
 from app.deps import Caller, Writer, tx
 from app.models import Application, ApplicationCreate, ApplicationPatch
 from app.problems import Problem
@@ -50,8 +50,8 @@ async def create_application(
     async with tx(request, who) as t:
         row = await t.one(
             "INSERT INTO public.applications (organization_id, student_id, company, role) "
-            f"VALUES (%s, %s, %s, %s) RETURNING {COLUMNS}",
-            (t.staff.organization_id, student_id, body.company, body.role),
+            f"VALUES ({ORG}, %s, %s, %s) RETURNING {COLUMNS}",
+            (student_id, body.company, body.role),
         )
     assert row is not None
     return row

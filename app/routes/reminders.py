@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from app.db import ORG, STAFF
 from app.deps import Caller, Writer, tx
 from app.models import Reminder, ReminderCreate
 from app.problems import Problem
@@ -39,12 +40,11 @@ async def create_reminder(
     async with tx(request, who) as t:
         row = await t.one(
             "INSERT INTO public.reminders (organization_id, student_id, staff_id, due_at, "
-            f"subject, body, next_attempt_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-            f"RETURNING {COLUMNS}",
+            f"subject, body, next_attempt_at) VALUES ({ORG}, %s, coalesce(%s, {STAFF}), %s, "
+            f"%s, %s, %s) RETURNING {COLUMNS}",
             (
-                t.staff.organization_id,
                 student_id,
-                body.staff_id or t.staff.staff_id,
+                body.staff_id,
                 body.due_at,
                 body.subject,
                 body.body,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from app.db import ORG
 from app.deps import Caller, Writer, state, tx
 from app.models import Student, StudentCreate, StudentPage, StudentPatch
 from app.problems import Problem
@@ -37,7 +38,7 @@ def list_sql(*, include_archived: bool, after: bool) -> str:
 
     Searches go through public.search_students() instead (see its migration: under RLS a
     plain full-text query cannot use the GIN index)."""
-    where = ["organization_id = %(org)s"]
+    where = [f"organization_id = {ORG}"]
     if not include_archived:
         where.append("archived_at IS NULL")
     if after:
@@ -91,7 +92,6 @@ async def search_students(
         except ValueError:
             cursor.decode("", 3)  # raises the same 422 as any other bad cursor
     async with tx(request, who) as t:
-        params["org"] = t.staff.organization_id
         sql = (
             SEARCH_SQL
             if tsq is not None
@@ -111,8 +111,8 @@ async def create_student(request: Request, who: Writer, body: StudentCreate) -> 
     async with tx(request, who) as t:
         row = await t.one(
             f"INSERT INTO public.students (organization_id, first_name, last_name, email) "
-            f"VALUES (%s, %s, %s, %s) RETURNING {COLUMNS}",
-            (t.staff.organization_id, body.first_name, body.last_name, body.email),
+            f"VALUES ({ORG}, %s, %s, %s) RETURNING {COLUMNS}",
+            (body.first_name, body.last_name, body.email),
         )
     assert row is not None
     return row
@@ -129,7 +129,7 @@ async def get_student(request: Request, who: Caller, student_id: uuid.UUID) -> d
                 return hit
     async with tx(request, who) as t:
         row = await t.one(f"SELECT {COLUMNS} FROM public.students WHERE id = %s", (student_id,))
-        org = t.staff.organization_id
+        org = (await t.context()).organization_id
     if row is None:
         raise _not_found(student_id)
     if st.cache is not None:
@@ -145,7 +145,7 @@ async def _write_student(
 ) -> dict[str, Any]:
     async with tx(request, who) as t:
         row = await t.one(sql, {**params, "id": student_id})
-        org = t.staff.organization_id
+        org = (await t.context()).organization_id
     cache = state(request).cache
     if cache is not None:  # after commit, so a reader cannot re-cache the old row
         await cache.forget_student(org, student_id)

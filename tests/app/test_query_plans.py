@@ -141,7 +141,7 @@ def test_search_uses_the_gin_full_text_index(
     seq: set[str] = set()
     for plan in nested_plans(dsn, who, SEARCH_SQL, params):
         walk(plan, found, seq)
-    assert "students_search_idx" in found, (found, seq)
+    assert "students_org_search_idx" in found, (found, seq)
     assert "students" not in seq
 
 
