@@ -187,9 +187,7 @@ def test_deploy_goes_through_prod_one_at_a_time() -> None:
     assert all(job["environment"] == "prod" for job in jobs.values())
     up = _action_step(deploy, "infrastructure", "pulumi/actions@")
     assert up["with"]["command"] == "up" and up["with"]["policyPacks"] == "policies"
-    assert jobs["migrate"]["needs"] == "infrastructure"
-    assert "python -m app.migrate" in str(jobs["migrate"]["steps"])
-    assert jobs["api"]["needs"] == "migrate" and jobs["web"]["needs"] == "infrastructure"
+    assert jobs["api"]["needs"] == "infrastructure" and jobs["web"]["needs"] == "infrastructure"
     assert "/readyz" in str(jobs["api"]["steps"]) and "WEB_BASE_URL" in str(jobs["web"]["steps"])
     assert "railway" in str(jobs["api"]["steps"]) and "vercel" in str(jobs["web"]["steps"])
     # No dependency cache in a deploy (cache poisoning).
