@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from policies.evaluate import EvaluationError, evaluate, load_config
+from policies.evaluate import (
+    PROJECT_ROOT,
+    EvaluationError,
+    evaluate,
+    load_config,
+    load_stack_config,
+)
 from policies.exceptions import DEFAULT_PATH, ExceptionsError, apply_exceptions, load_exceptions
 from policies.findings import Finding, finding_from_dict
 from policies.graph import GraphError, load_graph
@@ -81,7 +87,8 @@ def run_audit(
             if plan:
                 _plan(stack)
             graph = load_graph(graph_path)
-            evaluation = evaluate(graph, ALL_RULES, load_config(config_path))
+            stack_config = load_stack_config(PROJECT_ROOT, graph.stack)
+            evaluation = evaluate(graph, ALL_RULES, load_config(config_path), stack_config)
             exceptions = load_exceptions(exceptions_path)
         except (GraphError, EvaluationError, ExceptionsError) as exc:
             raise AuditError(str(exc)) from None

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from policies.exceptions import DEFAULT_PATH, ExceptionsError, apply_exceptions, load_exceptions
 from policies.findings import Finding, exit_code, summarize
 from policies.graph import (
@@ -27,8 +29,10 @@ from policies.graph import (
 )
 from policies.model import Rule, Violation
 from policies.rules import ALL_RULES
+from policies.settings import STACK_CONFIG_KEY
 
 STACK_TYPE = "pulumi:pulumi:Stack"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # where Pulumi.<stack>.yaml lives
 
 
 class EvaluationError(Exception):
@@ -75,12 +79,19 @@ def evaluate(
     graph: Graph,
     rules: Sequence[Rule] = ALL_RULES,
     config: Mapping[str, Mapping[str, Any]] | None = None,
+    stack_config: Mapping[str, Any] | None = None,
 ) -> Evaluation:
+    """Every rule over `graph`. `stack_config` is the stack file's `config:` block, which the
+    engine would hand the pack as PULUMI_CONFIG (e.g. the zone's Cloudflare plan)."""
     config = config or {}
     findings: list[Finding] = []
     inspected: dict[str, int] = {}
     for rule in rules:
-        rule_config = {**config.get(rule.id, {}), REDACTED_GRAPH_FLAG: True}
+        rule_config = {
+            **config.get(rule.id, {}),
+            REDACTED_GRAPH_FLAG: True,
+            STACK_CONFIG_KEY: dict(stack_config or {}),
+        }
         try:
             if rule.kind == "resource":
                 count = 0
@@ -126,11 +137,25 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in raw.items() if isinstance(v, dict)}
 
 
+def load_stack_config(project_root: Path, stack: str) -> dict[str, Any]:
+    """The non-secret `config:` block of Pulumi.<stack>.yaml (empty when there is none)."""
+    path = project_root / f"Pulumi.{stack}.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise GraphError(f"{path}: cannot read the stack config ({exc})") from None
+    block = raw.get("config") if isinstance(raw, dict) else None
+    return dict(block) if isinstance(block, dict) else {}
+
+
 def run(
     graph_path: Path, config_path: Path | None = None, exceptions_path: Path = DEFAULT_PATH
 ) -> Evaluation:
     graph = load_graph(graph_path)
-    evaluation = evaluate(graph, ALL_RULES, load_config(config_path))
+    stack_config = load_stack_config(PROJECT_ROOT, graph.stack)
+    evaluation = evaluate(graph, ALL_RULES, load_config(config_path), stack_config)
     evaluation.findings = apply_exceptions(evaluation.findings, load_exceptions(exceptions_path))
     return evaluation
 

@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 SETTINGS: dict[str, dict[str, Any]] = {
+    # No schema default: when unset, the stack's own cloudflare.plan config decides.
     "cloudflarePlan": {
         "type": "string",
         "enum": ["free", "pro", "business", "enterprise"],
-        "default": "free",
-        "description": "Cloudflare plan of the zone; sets WAF and rate-limit limits.",
+        "description": "Override of the zone's Cloudflare plan (default: the stack's "
+        "cloudflare.plan config, else free); sets WAF and rate-limit limits.",
     },
     "backupRetentionMinDays": {
         "type": "integer",
@@ -83,3 +84,35 @@ CLOUDFLARE_PLAN_LIMITS: dict[str, dict[str, Any]] = {
         "regex": True,
     },
 }
+
+
+DEFAULT_PLAN = "free"  # the strictest limits
+STACK_CONFIG_KEY = "stackConfig"
+"""Rule config key under which the offline adapter passes the stack file's `config:` block;
+inside the engine the stack's config reaches the analyzer as PULUMI_CONFIG instead."""
+
+
+def _engine_config() -> Mapping[str, Any]:
+    try:
+        import pulumi.runtime
+
+        return dict(pulumi.runtime.get_config_env())
+    except Exception:  # no engine, no config: the caller falls back to defaults
+        return {}
+
+
+def stack_value(config: Mapping[str, Any], name: str) -> Any:
+    """A stack config value by its name within the project (e.g. `cloudflare.plan`)."""
+    stack = config.get(STACK_CONFIG_KEY)
+    source = stack if isinstance(stack, Mapping) else _engine_config()
+    for key, value in source.items():
+        if str(key).endswith(f":{name}"):
+            return value
+    return None
+
+
+def cloudflare_plan(config: Mapping[str, Any]) -> str:
+    """The configured plan: explicit policy config, else the stack's cloudflare.plan, else free."""
+    plan = config.get("cloudflarePlan") or stack_value(config, "cloudflare.plan")
+    plan = str(plan or DEFAULT_PLAN)
+    return plan if plan in CLOUDFLARE_PLAN_LIMITS else DEFAULT_PLAN

@@ -25,7 +25,7 @@ from policies.rules._define import (
     stack_rule,
 )
 from policies.rules._props import as_list, get, number, of_type, truthy
-from policies.settings import CLOUDFLARE_PLAN_LIMITS, schema, setting
+from policies.settings import CLOUDFLARE_PLAN_LIMITS, cloudflare_plan, schema, setting
 
 RULES: list[Rule] = []
 
@@ -213,8 +213,7 @@ def _enabled(rule: Any) -> bool:
 
 
 def _plan(args: StackValidationArgs) -> str:
-    plan = str(setting(args.get_config(), "cloudflarePlan"))
-    return plan if plan in CLOUDFLARE_PLAN_LIMITS else "free"
+    return cloudflare_plan(args.get_config())
 
 
 @stack_rule(
