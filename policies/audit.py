@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -121,10 +120,6 @@ def write_reports(result: AuditResult, out_dir: Path) -> None:
         tmp = out_dir / f".{name}.tmp"
         tmp.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
         tmp.replace(out_dir / name)
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_file:
-        with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(outputs["report.md"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
