@@ -48,7 +48,7 @@ checkov-env: $(CHECKOV_STAMP) ## checkov 3.3.30 in its own venv (.venv-checkov)
 audit: $(STAMP) $(CHECKOV_STAMP) ## Plan STACK, run every policy and scanner, write build/$(STACK)/report/
 	$(PY) -m policies.audit --stack $(STACK) --plan
 
-test: $(STAMP) ## Run the whole test suite (installs the Debian packages it starts for real)
+test: $(STAMP) $(CHECKOV_STAMP) ## Run the whole test suite (installs the Debian packages it starts for real)
 	.ci/ensure-system-packages
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
