@@ -189,6 +189,12 @@ def run_wrk(
     return json.loads(out_file.read_text())  # type: ignore[no-any-return]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_api(dsn: str, identity: Identity, pool: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
@@ -246,7 +252,9 @@ def main() -> int:
                 floor = sql_floor(dsn, scenario, seeded, sample, rng)
                 run_wrk(base, lines, 50, 2, Path(tmp))  # warm-up: caches, prepared plans
                 for c in levels:
+                    cpu_before = cpu_seconds(api.pid)
                     r = run_wrk(base, lines, c, seconds, Path(tmp))
+                    api_cpu = cpu_seconds(api.pid) - cpu_before
                     errors = sum(r["errors"].values())
                     row = {
                         "name": scenario,
@@ -258,6 +266,7 @@ def main() -> int:
                         "p99_ms": round(r["p99_us"] / 1000, 2),
                         "rps": round(r["requests"] / (r["duration_us"] / 1e6), 1),
                         "sql_p50_ms": floor,
+                        "api_cpu_ms_per_request": round(api_cpu * 1000 / max(r["requests"], 1), 3),
                         "error_kinds": r["errors"],
                     }
                     results["scenarios"].append(row)
