@@ -38,6 +38,7 @@ def run_backup(settings: BackupSettings, now: datetime | None = None) -> Manifes
     with pg.exported_snapshot(settings.database_url) as (snapshot, conn):
         database = pg.database_name(conn)
         key = dump_key(settings.storage.prefix, database, when)
+        extensions = pg.required_extensions(conn, settings.schemas)
         cmd = [
             pg_dump,
             "--format=custom",
@@ -46,6 +47,8 @@ def run_backup(settings: BackupSettings, now: datetime | None = None) -> Manifes
             f"--lock-wait-timeout={settings.lock_wait_timeout_s}s",
             "--no-password",
             *[f"--schema={schema}" for schema in settings.schemas],
+            # Quoted: a pattern matching exactly this name.
+            *[f'--extension="{name}"' for name, _ in extensions],
         ]
         result = _dump_into(store, key, cmd, env, settings.storage.part_size)
         # Same snapshot as pg_dump's, so the counts describe exactly the dumped rows.
@@ -61,6 +64,7 @@ def run_backup(settings: BackupSettings, now: datetime | None = None) -> Manifes
         part_size=settings.storage.part_size,
         pg_dump_version=version,
         row_counts=counts,
+        extensions=tuple(extensions),
     )
     stored = store.size(key)
     if stored != result.size:

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
+import psycopg
+
 from app.ops import pg
 from app.ops.errors import (
     BackupCorrupt,
@@ -28,6 +30,7 @@ from app.ops.errors import (
     RestoreFailed,
     SettingsError,
     TargetNotEmpty,
+    TargetNotReady,
 )
 from app.ops.manifest import MANIFEST_SUFFIX, Manifest, manifest_key
 from app.ops.objectstore import ObjectStore
@@ -35,6 +38,9 @@ from app.ops.settings import StorageSettings, storage_from_env
 
 # A TOC line such as "215; 2615 2200 SCHEMA - public pg_database_owner" (or its COMMENT).
 _SCHEMA_ENTRY = re.compile(r"^\d+; \d+ \d+ (?:SCHEMA|COMMENT) - (?:SCHEMA )?(\S+) ")
+# "3531; 0 0 COMMENT - EXTENSION btree_gin": only the extension's owner may comment on it, and
+# on Supabase that is not us when the extension already exists. Cosmetic: skipped.
+_EXTENSION_COMMENT = re.compile(r"^\d+; \d+ \d+ COMMENT - EXTENSION ")
 
 
 @dataclass(frozen=True)
@@ -95,14 +101,16 @@ def fetch_verified(store: ObjectStore, manifest: Manifest, sink: IO[bytes]) -> N
 
 
 def check_target_empty(target_dsn: str, manifest: Manifest) -> tuple[str, set[str]]:
-    """Refuse a target with tables in the backed-up schemas; return its name and the schemas
-    it already has (their CREATE SCHEMA is skipped, e.g. `public`, which always exists)."""
+    """Refuse a target with tables in the backed-up schemas, or one that cannot take the
+    dump's extensions; return its name and the schemas it already has (their CREATE SCHEMA is
+    skipped, e.g. `public`, which always exists)."""
     with pg.connect(target_dsn, "target") as conn:
         existing = pg.tables(conn, manifest.schemas)
         name = pg.database_name(conn)
         rows = conn.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", (list(manifest.schemas),)
         ).fetchall()
+        problems = _missing_for_extensions(conn, manifest)
     if existing:
         shown = ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else "")
         raise TargetNotEmpty(
@@ -110,7 +118,39 @@ def check_target_empty(target_dsn: str, manifest: Manifest) -> tuple[str, set[st
             f"in {list(manifest.schemas)} ({shown}): restore into a new, "
             "empty database (CREATE DATABASE ...) and switch over after"
         )
+    if problems:
+        raise TargetNotReady(
+            f"target database {name!r} cannot take this backup: " + "; ".join(problems)
+        )
     return name, {pg.text(r[0]) for r in rows}
+
+
+def _missing_for_extensions(
+    conn: psycopg.Connection[tuple[object, ...]], manifest: Manifest
+) -> list[str]:
+    """What the dump's CREATE EXTENSION statements would trip over, checked up front."""
+    problems = []
+    for extension, schema in manifest.extensions:
+        installed = conn.execute(
+            "SELECT 1 FROM pg_extension WHERE extname = %s", (extension,)
+        ).fetchone()
+        if installed:
+            continue
+        available = conn.execute(
+            "SELECT 1 FROM pg_available_extensions WHERE name = %s", (extension,)
+        ).fetchone()
+        if not available:
+            problems.append(f"extension {extension} is not available on its server")
+            continue
+        has_schema = conn.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+        ).fetchone()
+        if not has_schema and schema not in manifest.schemas:
+            problems.append(
+                f"extension {extension} goes into schema {schema!r}, which the target lacks "
+                f"(Supabase projects have it; elsewhere CREATE SCHEMA {schema} first)"
+            )
+    return problems
 
 
 def restore_list(toc: str, existing_schemas: set[str]) -> str:
@@ -118,7 +158,7 @@ def restore_list(toc: str, existing_schemas: set[str]) -> str:
     kept = []
     for line in toc.splitlines():
         match = _SCHEMA_ENTRY.match(line)
-        if match and match.group(1) in existing_schemas:
+        if (match and match.group(1) in existing_schemas) or _EXTENSION_COMMENT.match(line):
             continue
         kept.append(line)
     return "\n".join(kept) + "\n"

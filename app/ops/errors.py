@@ -31,5 +31,9 @@ class TargetNotEmpty(OpsError):
     """The restore target already holds tables; restoring would mix two databases."""
 
 
+class TargetNotReady(OpsError):
+    """The restore target lacks something the dump needs (an extension or its schema)."""
+
+
 class RestoreFailed(OpsError):
     """pg_restore or the post-restore verification failed."""

@@ -32,6 +32,8 @@ class Manifest:
     part_size: int
     pg_dump_version: str
     row_counts: dict[str, int]
+    # (extension, schema) pairs the dump creates with CREATE EXTENSION IF NOT EXISTS.
+    extensions: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -53,6 +55,7 @@ class Manifest:
                 "pg_dump_version": self.pg_dump_version,
             },
             "row_counts": dict(sorted(self.row_counts.items())),
+            "extensions": [{"name": n, "schema": sch} for n, sch in self.extensions],
         }
         return (json.dumps(doc, indent=2) + "\n").encode()
 
@@ -94,6 +97,9 @@ class Manifest:
         if manifest_key(dump_key) != key:
             raise ValueError(f"dump_key {dump_key!r} does not belong to this manifest")
         datetime.fromisoformat(str(doc["created_at"]))
+        extensions = tuple(
+            (str(item["name"]), str(item["schema"])) for item in doc.get("extensions", [])
+        )
         return cls(
             dump_key=dump_key,
             created_at=str(doc["created_at"]),
@@ -105,6 +111,7 @@ class Manifest:
             part_size=int(dump["part_size"]),
             pg_dump_version=str(dump["pg_dump_version"]),
             row_counts=dict(counts),
+            extensions=extensions,
         )
 
 

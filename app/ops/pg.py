@@ -79,7 +79,10 @@ def tables(conn: psycopg.Connection[tuple[object, ...]], schemas: tuple[str, ...
         rows = conn.execute(
             "SELECT n.nspname, c.relname FROM pg_class c"
             " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relkind = 'r' AND n.nspname = ANY(%s) ORDER BY 1, 2",
+            " WHERE c.relkind = 'r' AND n.nspname = ANY(%s)"
+            # An extension's own tables are recreated by CREATE EXTENSION, not restored.
+            " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+            " AND d.objid = c.oid AND d.deptype = 'e') ORDER BY 1, 2",
             (list(schemas),),
         ).fetchall()
     except psycopg.Error as exc:
@@ -103,6 +106,57 @@ def row_counts(
         assert row is not None
         counts[qualified] = int(str(row[0]))
     return counts
+
+
+# Objects in the dumped schemas (tables, indexes, functions, types, defaults, constraints,
+# policies, views, triggers) that use a member of an extension (an operator class, a
+# function, a type), plus extensions installed into the dumped schemas themselves.
+_REQUIRED_EXTENSIONS = """
+WITH ours(classid, objid) AS (
+  SELECT 'pg_class'::regclass, c.oid FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(%(s)s)
+  UNION ALL SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY(%(s)s)
+  UNION ALL SELECT 'pg_type'::regclass, t.oid FROM pg_type t
+    JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY(%(s)s)
+  UNION ALL SELECT 'pg_constraint'::regclass, k.oid FROM pg_constraint k
+    JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = ANY(%(s)s)
+  UNION ALL SELECT 'pg_attrdef'::regclass, a.oid FROM pg_attrdef a
+    JOIN pg_class c ON c.oid = a.adrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(%(s)s)
+  UNION ALL SELECT 'pg_policy'::regclass, po.oid FROM pg_policy po
+    JOIN pg_class c ON c.oid = po.polrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(%(s)s)
+  UNION ALL SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r
+    JOIN pg_class c ON c.oid = r.ev_class
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(%(s)s)
+  UNION ALL SELECT 'pg_trigger'::regclass, tg.oid FROM pg_trigger tg
+    JOIN pg_class c ON c.oid = tg.tgrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(%(s)s)
+)
+SELECT e.extname, en.nspname FROM pg_extension e
+  JOIN pg_namespace en ON en.oid = e.extnamespace
+ WHERE e.extname <> 'plpgsql' AND (
+   en.nspname = ANY(%(s)s)
+   OR e.oid IN (
+     SELECT m.refobjid FROM ours o
+       JOIN pg_depend d ON d.classid = o.classid AND d.objid = o.objid
+       JOIN pg_depend m ON m.classid = d.refclassid AND m.objid = d.refobjid
+        AND m.deptype = 'e' AND m.refclassid = 'pg_extension'::regclass))
+ ORDER BY 1
+"""
+
+
+def required_extensions(
+    conn: psycopg.Connection[tuple[object, ...]], schemas: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(extension, its schema) the dumped schemas need: pg_dump --schema leaves extensions
+    out, and a restore without them fails (e.g. an index using btree_gin's operator class)."""
+    try:
+        rows = conn.execute(_REQUIRED_EXTENSIONS, {"s": list(schemas)}).fetchall()
+    except psycopg.Error as exc:
+        raise OpsError(f"cannot list the extensions in use: {_first_line(exc)}") from None
+    return [(text(name), text(schema)) for name, schema in rows]
 
 
 def text(value: object) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from app import backup, restore
 from app.migrate import MIGRATIONS_DIR, migrate
+from app.ops.errors import TargetNotReady
 from app.ops.settings import BackupSettings, StorageSettings
 from tests.support.postgres import PostgresServer
 
@@ -71,11 +72,19 @@ def test_crm_database_restores_into_a_supabase_like_target(
         assert manifest.row_counts["crm_migrations.applied"] == len(
             list(MIGRATIONS_DIR.glob("*.sql"))
         )
+        # pg_dump --schema leaves extensions out; the search index needs btree_gin.
+        assert ("btree_gin", "extensions") in manifest.extensions
 
         # A new Supabase project already has the auth schema, auth.uid() and the API roles.
         shim = sorted(MIGRATIONS_DIR.glob("*_auth_shim.sql"))[0].read_text()
         with psycopg.connect(target, autocommit=True) as conn:
             conn.execute(shim)
+        # ... and the `extensions` schema: without it the target is refused, untouched.
+        with pytest.raises(TargetNotReady, match="schema 'extensions', which the target lacks"):
+            restore.run_restore(storage, target)
+        assert _fingerprints(target) == {}
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute("CREATE SCHEMA extensions")
         report = restore.run_restore(storage, target)
 
         assert report.rows == sum(count for count, _, _ in before.values())
