@@ -8,7 +8,7 @@ from infra.cloudflare.edge import Edge, EdgeArgs, ProxiedHost
 from infra.github.repository import Repository, RepositoryArgs
 from infra.r2.storage import Storage, StorageArgs
 from stacks import config as stack_config
-from stacks import hosting
+from stacks import hosting, observability
 
 
 def build(cfg: stack_config.StackConfig) -> None:
@@ -35,6 +35,9 @@ def build(cfg: stack_config.StackConfig) -> None:
         hsts_max_age=cfg.cloudflare.hsts_max_age, rate_limits=cfg.cloudflare.rate_limits,
         hosts=(ProxiedHost(cfg.dns.api_hostname, api_target, "CRM API on Railway"),
                ProxiedHost(cfg.dns.web_hostname, web_target, "CRM web front on Vercel"))))
+
+    # Grafana Cloud + Uptime Kuma: a monitor and an alert for every public hostname.
+    observed = observability.build(cfg, hosted.uptime_kuma_url, cfg.supabase.database_url)
 
     secrets: dict[str, pulumi.Input[str]] = {
         "R2_BACKUP_ACCESS_KEY_ID": storage.backup_token.access_key_id,
@@ -64,6 +67,7 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("apiDnsTarget", hosted.api_target)
     pulumi.export("webDnsTarget", hosted.web_target)
     pulumi.export("uptimeKumaUrl", hosted.uptime_kuma_url)
+    observability.export(observed)
 
 
 def main() -> None:

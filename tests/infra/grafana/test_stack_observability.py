@@ -1,0 +1,108 @@
+"""The prod plan: every public hostname has an Uptime Kuma monitor and a Grafana alert rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from dashboards.catalog import dashboards
+from infra.uptime_kuma.names import BACKUP_MONITOR, READINESS_KEYWORD, endpoint_monitor_name
+from stacks.plan import plan
+
+MONITOR = "pulumi-python:dynamic/uptimekuma:Monitor"
+RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup"
+DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def of_type(graph: dict[str, Any], typ: str) -> list[dict[str, Any]]:
+    return [r for r in graph["resources"] if r["type"] == typ]
+
+
+@pytest.fixture(scope="module")
+def prod() -> dict[str, Any]:
+    return plan("prod").as_json()
+
+
+def public_hostnames(graph: dict[str, Any]) -> set[str]:
+    return {r["inputs"]["name"] for r in of_type(graph, DNS_RECORD)
+            if r["inputs"].get("proxied")}
+
+
+def monitored(graph: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Hostname -> its HTTPS endpoint monitor spec."""
+    out = {}
+    for monitor in of_type(graph, MONITOR):
+        spec = monitor["inputs"]["spec"]
+        if spec["kind"] == "http":
+            out[urlparse(spec["url"]).hostname or ""] = spec
+    return out
+
+
+def alerted(graph: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    [group] = of_type(graph, RULE_GROUP)
+    return {r["labels"]["hostname"]: r for r in group["inputs"]["rules"]
+            if "hostname" in r["labels"]}
+
+
+def test_every_public_hostname_has_a_monitor_and_an_alert(prod: dict[str, Any]) -> None:
+    hosts = public_hostnames(prod)
+    assert hosts == {"api.careers.example.edu", "app.careers.example.edu"}
+    monitors, alerts = monitored(prod), alerted(prod)
+    for host in hosts:
+        assert monitors[host]["tls_expiry_alert"] is True, host
+        assert monitors[host]["name"] == endpoint_monitor_name(host)
+        query = json.loads(alerts[host]["datas"][0]["model"])["expr"]
+        assert f'monitor_name="{endpoint_monitor_name(host)}"' in query
+        assert alerts[host]["annotations"]["runbook_url"].endswith(
+            "docs/observability.md#endpoint-down-in-uptime-kuma")
+
+
+def test_readiness_backup_and_keepalive_monitors(prod: dict[str, Any]) -> None:
+    specs = {m["inputs"]["spec"]["key"]: m["inputs"] for m in of_type(prod, MONITOR)}
+    readyz = specs["api-readyz"]["spec"]
+    assert (readyz["kind"], readyz["url"], readyz["keyword"]) == (
+        "keyword", "https://api.careers.example.edu/readyz", READINESS_KEYWORD)
+    backup = specs["backup-heartbeat"]
+    assert backup["spec"]["name"] == BACKUP_MONITOR
+    assert backup["secrets"]["push_token"] == "[secret]"
+    keepalive = specs["supabase-keepalive"]
+    assert keepalive["spec"]["kind"] == "postgres"
+    assert keepalive["spec"]["interval"] < 7 * 24 * 3600
+    assert keepalive["secrets"]["connection_string"] == "[secret]"
+    for inputs in specs.values():
+        assert inputs["admin_password"] == "[secret]"
+        assert inputs["spec"]["notification_ids"], "every monitor notifies someone"
+
+
+def test_grafana_resources_and_secrets(prod: dict[str, Any]) -> None:
+    planned = {json.loads(d["inputs"]["configJson"])["uid"]: json.loads(d["inputs"]["configJson"])
+               for d in of_type(prod, "grafana:oss/dashboard:Dashboard")}
+    assert planned == dashboards()
+    scrapes = {s["inputs"]["name"]: s["inputs"]
+               for s in of_type(prod, "grafana:connections/metricsEndpointScrapeJob:"
+                                      "MetricsEndpointScrapeJob")}
+    api = scrapes["crm-api-prod"]
+    assert api["url"] == "https://api.careers.example.edu/metrics"
+    assert api["authenticationBearerToken"] == "[secret]"
+    assert scrapes["uptime-kuma-prod"]["authenticationBasicPassword"] == "[secret]"
+    assert all(s["staticLabels"] == {"environment": "prod"} for s in scrapes.values())
+    [contact] = of_type(prod, "grafana:alerting/contactPoint:ContactPoint")
+    assert contact["inputs"]["discords"] == [{"url": "[secret]"}]
+    assert contact["inputs"]["emails"][0]["addresses"]
+    [policy] = of_type(prod, "grafana:alerting/notificationPolicy:NotificationPolicy")
+    assert policy["inputs"]["contactPoint"] == contact["inputs"]["name"]
+    [group] = of_type(prod, RULE_GROUP)
+    assert all(r["for"] is not None and r["annotations"]["runbook_url"]
+               for r in group["inputs"]["rules"])
+
+
+def test_an_extra_public_host_gets_its_monitor_and_alert() -> None:
+    graph = plan("prod", overrides={
+        "careers-crm:uptimeKuma.extraHosts": json.dumps(["files.careers.example.edu"])}).as_json()
+    assert "files.careers.example.edu" in monitored(graph)
+    assert "files.careers.example.edu" in alerted(graph)
