@@ -103,7 +103,11 @@ def make_pool(settings: Settings) -> AsyncConnectionPool[psycopg.AsyncConnection
         min_size=settings.pool_min_size,
         max_size=settings.pool_max_size,
         timeout=settings.pool_timeout_seconds,
-        kwargs={"row_factory": dict_row, "application_name": "crm-api"},
+        kwargs={
+            "row_factory": dict_row,
+            "application_name": "crm-api",
+            "prepare_threshold": settings.prepare_threshold,
+        },
         open=False,
         name="crm-api",
     )

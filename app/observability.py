@@ -60,24 +60,29 @@ def configure_logging(level: str) -> None:
     logging.getLogger("uvicorn.error").propagate = True
 
 
+def scrub_event(event: Any, hint: Any) -> Any:
+    """Sentry before_send: no credentials in headers, no tokens in the query string."""
+    request = event.get("request", {})
+    headers = request.get("headers", {})
+    for name in list(headers):
+        if name.lower() in ("authorization", "cookie", "apikey", "x-api-key"):
+            headers[name] = "[redacted]"
+    if request.get("query_string"):
+        request["query_string"] = "[redacted]"
+    return event
+
+
 def init_sentry(settings: Settings) -> bool:
     if not settings.sentry_dsn:
         return False
     import sentry_sdk
-
-    def scrub(event: Any, hint: Any) -> Any:
-        headers = event.get("request", {}).get("headers", {})
-        for name in list(headers):
-            if name.lower() in ("authorization", "cookie", "apikey"):
-                headers[name] = "[redacted]"
-        return event
 
     sentry_sdk.init(
         dsn=settings.sentry_dsn,
         traces_sample_rate=settings.sentry_traces_sample_rate,
         send_default_pii=False,
         release=settings.version,
-        before_send=scrub,
+        before_send=scrub_event,
     )
     return True
 

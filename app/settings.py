@@ -37,6 +37,9 @@ class Settings:
     pool_min_size: int = 2
     pool_max_size: int = 10
     pool_timeout_seconds: float = 30.0
+    # Server-side prepared statements after N uses; None disables them, for a pooler in
+    # transaction mode that cannot keep them (Supabase's port 6543 without prepared support).
+    prepare_threshold: int | None = 5
     cors_allow_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     version: str = "dev"
@@ -106,6 +109,17 @@ class Settings:
         pool_max = int(number("DB_POOL_MAX_SIZE", 10, 1, 200))
         if pool_min > pool_max:
             problems.append(f"DB_POOL_MIN_SIZE={pool_min} exceeds DB_POOL_MAX_SIZE={pool_max}")
+        raw_prepare = (text("DB_PREPARE_THRESHOLD") or "5").lower()
+        prepare_threshold: int | None = 5
+        if raw_prepare in ("none", "off", "disabled"):
+            prepare_threshold = None
+        elif raw_prepare.isdigit():
+            prepare_threshold = int(raw_prepare)
+        else:
+            problems.append(
+                f"DB_PREPARE_THRESHOLD={raw_prepare!r}: use a whole number, or "
+                "none behind a transaction-mode pooler"
+            )
         log_level = (text("LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             problems.append(f"LOG_LEVEL={log_level!r}: use DEBUG, INFO, WARNING or ERROR")
@@ -125,6 +139,7 @@ class Settings:
             pool_min_size=pool_min,
             pool_max_size=pool_max,
             pool_timeout_seconds=number("DB_POOL_TIMEOUT_SECONDS", 30.0, 0.1, 600),
+            prepare_threshold=prepare_threshold,
             cors_allow_origins=tuple(
                 o.strip() for o in (text("CORS_ALLOW_ORIGINS") or "").split(",") if o.strip()
             ),
