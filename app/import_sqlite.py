@@ -153,12 +153,12 @@ def plan(
 
     for row in _rows(db, "applications"):
         reports["applications"].source += 1
-        sid = accepted_students.get(row["student_id"])
+        parent = accepted_students.get(row["student_id"])
         status = STATUS_MAP.get(_clean(row["status"]).lower())
         company = _clean(row.get("company")) or "(unknown company)"
         role = _clean(row.get("position")) or _clean(row.get("role")) or "(unknown role)"
-        when = parse_when(row.get("date_applied")) or datetime.now(UTC)
-        if sid is None:
+        applied = parse_when(row.get("date_applied")) or datetime.now(UTC)
+        if parent is None:
             reject("applications", row, f"student {row['student_id']} is missing or rejected")
         elif status is None:
             reject(
@@ -171,15 +171,23 @@ def plan(
             reject("applications", row, "company or position is longer than 200 characters")
         else:
             out["applications"].append(
-                (new_id(org, "applications", row["id"]), org, sid, company, role, status, when)
+                (
+                    new_id(org, "applications", row["id"]),
+                    org,
+                    parent,
+                    company,
+                    role,
+                    status,
+                    applied,
+                )
             )
 
     for row in _rows(db, "notes"):
         reports["notes"].source += 1
-        sid = accepted_students.get(row["student_id"])
+        parent = accepted_students.get(row["student_id"])
         body = _clean(row["content"] if "content" in row else row.get("body"))
         when = parse_when(row["date_created"])
-        if sid is None:
+        if parent is None:
             reject("notes", row, f"student {row['student_id']} is missing or rejected")
         elif not body:
             reject("notes", row, "the note is empty")
@@ -188,7 +196,7 @@ def plan(
         elif when is None:
             reject("notes", row, f"date_created {row['date_created']!r} is not a date")
         else:
-            out["notes"].append((new_id(org, "notes", row["id"]), org, sid, body, when))
+            out["notes"].append((new_id(org, "notes", row["id"]), org, parent, body, when))
     return out, reports
 
 
