@@ -45,6 +45,12 @@ KNOWN: dict[str, Mapping] = {
         "Pin the action to its full 40-character commit SHA (keep the tag in a "
         "comment); let Dependabot/Renovate bump it.",
     ),
+    "CKV_CRM_3": (
+        "high",
+        "mandatory",
+        dicts(SUPPLY_CHAIN),
+        "Pin the called reusable workflow to its full 40-character commit SHA.",
+    ),
     "CKV_CRM_2": (
         "high",
         "mandatory",

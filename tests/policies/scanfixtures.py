@@ -36,7 +36,19 @@ jobs:
       - uses: {PINNED}
         with:
           persist-credentials: false
+      - uses: ./.github/actions/setup
+      - uses: docker://alpine@sha256:{"a" * 64}
       - run: echo build
+  reuse:
+    uses: careers-crm/shared/.github/workflows/lint.yml@{"b" * 40}
+"""
+CALLS_UNPINNED = """name: calls-unpinned
+on: push
+permissions:
+  contents: read
+jobs:
+  lint:
+    uses: careers-crm/shared/.github/workflows/lint.yml@main
 """
 DOCKERFILE = 'FROM python:3.11-slim\nCOPY . /app\nCMD ["python", "-m", "app"]\n'
 # AWS's documented example key id, assembled so this file is not itself a finding.
@@ -49,6 +61,7 @@ def build_tree(root: Path) -> Path:
     (workflows / "unpinned.yml").write_text(UNPINNED)
     (workflows / "write-all.yml").write_text(WRITE_ALL)
     (workflows / "good.yml").write_text(GOOD)
+    (workflows / "calls-unpinned.yml").write_text(CALLS_UNPINNED)
     (root / "Dockerfile").write_text(DOCKERFILE)
     (root / "deploy").mkdir()
     (root / "deploy" / "settings.py").write_text(f'AWS_ACCESS_KEY_ID = "{FAKE_AWS_KEY_ID}"\n')

@@ -27,6 +27,11 @@ def test_unpinned_action_is_caught_by_our_custom_check(checkov_findings: list[Fi
     assert any(c["id"] == "V14.2.4" for c in finding.controls)
 
 
+def test_unpinned_reusable_workflow_is_caught(checkov_findings: list[Finding]) -> None:
+    [finding] = _by(checkov_findings, "CKV_CRM_3")
+    assert finding.file == ".github/workflows/calls-unpinned.yml" and finding.blocking
+
+
 def test_missing_and_write_all_permissions_are_caught(checkov_findings: list[Finding]) -> None:
     files = sorted(f.file for f in _by(checkov_findings, "CKV_CRM_2"))
     assert files == [".github/workflows/unpinned.yml", ".github/workflows/write-all.yml"]
@@ -50,7 +55,7 @@ def test_dockerfile_framework_runs_with_advisory_mapping(checkov_findings: list[
 
 def test_zizmor_offline_findings_join_the_list(scanned_tree: Path) -> None:
     findings = run_zizmor([scanned_tree / ".github" / "workflows"], root=scanned_tree)
-    unpinned = _by(findings, "zizmor/unpinned-uses")
-    assert unpinned and unpinned[0].file == ".github/workflows/unpinned.yml"
-    assert unpinned[0].line == 7 and unpinned[0].blocking
+    unpinned = {(f.file, f.line): f for f in _by(findings, "zizmor/unpinned-uses")}
+    assert unpinned[(".github/workflows/unpinned.yml", 7)].blocking
+    assert ".github/workflows/calls-unpinned.yml" in {file for file, _ in unpinned}
     assert not [f for f in findings if f.file.endswith("good.yml") and f.blocking]
