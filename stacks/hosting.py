@@ -31,6 +31,11 @@ class Hosting:
     web_target: pulumi.Output[str]
     uptime_kuma_url: pulumi.Output[str]
     supabase_url: str
+    # Ids the deploy workflow needs (RAILWAY_SERVICE_ID, RAILWAY_ENVIRONMENT_ID, VERCEL_*).
+    railway_project_id: pulumi.Output[str]
+    railway_environment_id: pulumi.Output[str]
+    railway_api_service_id: pulumi.Output[str]
+    vercel_project_id: pulumi.Output[str]
 
 
 def _required(value: pulumi.Output[str] | None, key: str) -> pulumi.Output[str]:
@@ -123,4 +128,8 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
         web_target=web.cname_target,
         uptime_kuma_url=railway.uptime_kuma_url,
         supabase_url=sb.api_url,
+        railway_project_id=railway.project.id,
+        railway_environment_id=railway.environment.id,
+        railway_api_service_id=railway.api.id,
+        vercel_project_id=web.project.id,
     )

@@ -67,6 +67,10 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("apiDnsTarget", hosted.api_target)
     pulumi.export("webDnsTarget", hosted.web_target)
     pulumi.export("uptimeKumaUrl", hosted.uptime_kuma_url)
+    pulumi.export("railwayProjectId", hosted.railway_project_id)
+    pulumi.export("railwayEnvironmentId", hosted.railway_environment_id)
+    pulumi.export("railwayApiServiceId", hosted.railway_api_service_id)
+    pulumi.export("vercelProjectId", hosted.vercel_project_id)
     observability.export(observed)
 
 
