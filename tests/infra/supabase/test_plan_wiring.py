@@ -74,3 +74,12 @@ def test_every_supabase_config_problem_is_reported_at_once() -> None:
         assert f"careers-crm:{key}" in text, key
     assert "at most 3600" in text
     assert "Traceback" not in text
+
+
+def test_sign_in_providers_without_a_client_id_stay_disabled() -> None:
+    graph = make_graph(**{"supabase.googleClientId": "", "supabase.linkedinClientId": ""})
+    inputs = graph.named("supabase-auth")["inputs"]
+    assert inputs["external_google_enabled"] is False
+    assert inputs["external_linkedin_oidc_enabled"] is False
+    assert "external_google_secret" not in inputs
+    assert inputs["external_github_enabled"] is True

@@ -88,6 +88,11 @@ def test_read_shows_drift_and_no_perpetual_diff_on_hashed_secrets(fake: FakeSupa
     assert drifted["smtp_pass"] == DRIFTED
     diff = provider.diff("x", drifted, dict(AUTH_PROPS))
     assert diff.changes is True and diff.replaces == []
+    fake.requests.clear()
+    provider.update("x", drifted, dict(AUTH_PROPS))  # the next `up` restores both
+    [(_m, _p, body)] = fake.requests
+    assert body == {"mailer_otp_exp": 3600, "smtp_pass": "fake-smtp-password-one"}
+    assert fake.auth["smtp_pass"] == "fake-smtp-password-one"
 
 
 def test_update_sends_only_changed_fields_and_restores_secrets(fake: FakeSupabase) -> None:
