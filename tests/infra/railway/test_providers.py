@@ -28,10 +28,13 @@ from infra.railway.providers import (
     VolumeProvider,
 )
 from infra.railway.resources import InstanceSettings
+from stacks.offline.outputs import RESOURCES
 from tests.infra.railway.fake_api import WORKSPACE_ID, FakeRailway
+from tests.support.plan import prod_graph
 
 FAKE_TOKEN = "fake-railway-token-providers"
 FREE_PLAN_REQUESTS_PER_HOUR = 100
+DYN = "pulumi-python:dynamic/railway:"
 BENCH_DIR = Path(__file__).resolve().parents[3] / "build" / "bench"
 
 
@@ -306,3 +309,47 @@ def test_a_refresh_of_the_whole_railway_part_costs_one_read_per_resource(
         diff = ready(provider).diff(outs[key]["id"], read, outs[key])
         assert diff.changes is False, key  # no drift right after create: no perpetual diff
     assert len(fake.operations) == len(providers) == 10
+
+
+PROVIDERS: dict[str, type[ResourceProvider]] = {
+    "Project": ProjectProvider,
+    "Environment": EnvironmentProvider,
+    "Service": ServiceProvider,
+    "ServiceInstance": ServiceInstanceProvider,
+    "Variables": VariablesProvider,
+    "CustomDomain": CustomDomainProvider,
+    "ServiceDomain": ServiceDomainProvider,
+    "Volume": VolumeProvider,
+}
+
+
+def test_replaying_the_prod_plans_railway_part_costs_the_same_requests(fake: FakeRailway) -> None:
+    """The component as planned (not a hand-made copy): every Railway resource of the prod
+    plan is created in dependency order, plan ids swapped for the fake's."""
+    graph = prod_graph()
+    planned = [r for r in graph.resources if r["type"].startswith(DYN)]
+    ids: dict[str, str] = {}  # planned (mock) id -> id the fake issued
+    created: set[str] = set()
+    while len(created) < len(planned):
+        for resource in planned:
+            deps = {d for d in resource["dependencies"] if "dynamic/railway" in d}
+            if resource["urn"] in created or not deps <= created:
+                continue
+            kind = resource["type"].removeprefix(DYN)
+            props = {
+                k: ids.get(v, v) if isinstance(v, str) else v
+                for k, v in resource["inputs"].items()
+                if k != "__provider"
+            }
+            if props.get("secret_variables") == "[secret]":
+                props["secret_variables"] = {"R2_SECRET_ACCESS_KEY": "fake-r2-secret"}
+            result = ready(PROVIDERS[kind]()).create(props)
+            planned_id = RESOURCES[resource["type"]](resource["name"], resource["inputs"])[0]
+            ids[planned_id] = result.id
+            created.add(resource["urn"])
+    assert len(planned) == 10
+    assert len(fake.operations) == 16  # the figure noted in docs/hosting.md
+    [api] = [s for s in fake.services.values() if s["name"] == "api"]
+    instance = next(i for (sid, _e), i in fake.instances.items() if sid == api["id"])
+    assert instance["healthcheckPath"] == "/readyz"
+    assert instance["railwayConfigFile"] == "app/railway.json"
