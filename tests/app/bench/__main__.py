@@ -27,6 +27,8 @@ import psycopg
 
 from app.migrate import migrate
 from app.routes.students import SEARCH_SQL, tsquery
+from app.settings import Settings
+from tests.app.bench.profile import profile_api
 from tests.app.bench.seed import Seeded, seed
 from tests.app.identity import Identity, JwksServer
 from tests.support.ports import free_port
@@ -274,6 +276,24 @@ def main() -> int:
         finally:
             api.terminate()
             api.wait(timeout=30)
+        # Where an API request's CPU goes (in-process under cProfile, get_student, c=100).
+        lines = build_requests("get_student", seeded, identity, sample, rng)
+        profile_settings = Settings(
+            database_url=dsn,
+            jwt_issuer=identity.issuer,
+            pool_min_size=pool,
+            pool_max_size=pool,
+            pool_timeout_seconds=120,
+            rate_limit_writes_per_minute=100_000,
+            log_level="WARNING",
+        )
+        results["profile"] = profile_api(
+            profile_settings,
+            lambda base, work: run_wrk(base, lines, 100, 5, work),
+            5,
+            OUT / "api-profile.txt",
+        )
+        log(f"profile: {json.dumps(results['profile'])}")
     results["seed_seconds"] = round(seeded.seconds, 1)
     results["machine"] = {
         "cpus": os.cpu_count(),
