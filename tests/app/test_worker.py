@@ -79,6 +79,8 @@ def test_sends_rendered_email_once_and_records_it(crm_dsn: str) -> None:
     assert all(rows[i]["status"] == "sent" and rows[i]["provider_message_id"] for i in ids)
     assert rows[schedule_future[0]]["status"] == "pending"
     assert worker.metrics.sent._value.get() == 2
+    assert worker.metrics.queue_depth._value.get() == 0  # the future one is not due
+    assert worker.metrics.last_poll._value.get() > 0
 
 
 def test_two_worker_processes_send_each_reminder_exactly_once(crm_dsn: str) -> None:
