@@ -158,6 +158,40 @@ class RailwayClient:
         }
         return bool(self._run(docs.SERVICE_INSTANCE_UPDATE, variables)["serviceInstanceUpdate"])
 
+    def service_triggers(self, service_id: str) -> list[JsonObject]:
+        """Deploy-on-push triggers of a GitHub-connected service."""
+        reply = self._run(docs.SERVICE_TRIGGERS, {"id": service_id})
+        return edges(reply["service"]["repoTriggers"])
+
+    def deployment_trigger_create(
+        self,
+        project_id: str,
+        environment_id: str,
+        service_id: str,
+        *,
+        repository: str,
+        branch: str,
+        root_directory: str | None,
+        check_suites: bool,
+    ) -> JsonObject:
+        payload: JsonObject = {
+            "projectId": project_id,
+            "environmentId": environment_id,
+            "serviceId": service_id,
+            "provider": "github",
+            "repository": repository,
+            "branch": branch,
+            "checkSuites": check_suites,
+        }
+        if root_directory:
+            payload["rootDirectory"] = root_directory
+        reply = self._run(docs.DEPLOYMENT_TRIGGER_CREATE, {"input": payload})
+        return dict(reply["deploymentTriggerCreate"])
+
+    def deployment_trigger_delete(self, trigger_id: str) -> bool:
+        reply = self._run(docs.DEPLOYMENT_TRIGGER_DELETE, {"id": trigger_id})
+        return bool(reply["deploymentTriggerDelete"])
+
     # -- variables ----------------------------------------------------------------------------
     def variables(self, project_id: str, environment_id: str, service_id: str) -> dict[str, str]:
         reply = self._run(

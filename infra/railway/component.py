@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from infra.railway.resources import (
+    AutoDeploy,
     CustomDomain,
     Environment,
     InstanceSettings,
@@ -36,6 +37,8 @@ class ApiServiceArgs:
     hostname: str  # the API's custom domain, e.g. api.careers.example.edu
     branch: str = "main"
     root_directory: str = "app"
+    # Off: deploys go through the guarded deploy workflow, not Railway's push trigger.
+    auto_deploy: bool = False
     # Railway reads config-as-code from the repository root, not from the root directory.
     config_file: str | None = "app/railway.json"
     start_command: str | None = None
@@ -86,6 +89,16 @@ class RailwayApp(pulumi.ComponentResource):
             env_id,
             "api",
             ServiceSource(repo=api.repo, branch=api.branch),
+            opts=child,
+        )
+        self.api_auto_deploy = AutoDeploy(
+            f"{name}-api-auto-deploy",
+            project_id,
+            env_id,
+            self.api.id,
+            ServiceSource(repo=api.repo, branch=api.branch),
+            enabled=api.auto_deploy,
+            root_directory=api.root_directory,
             opts=child,
         )
         self.api_settings = ServiceInstance(

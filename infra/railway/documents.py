@@ -268,6 +268,36 @@ mutation VolumeDelete($volumeId: String!) {
 """,
 )
 
+SERVICE_TRIGGERS = _query(
+    "ServiceTriggers",
+    """
+query ServiceTriggers($id: String!) {
+  service(id: $id) {
+    id
+    repoTriggers { edges { node { id environmentId branch repository checkSuites } } }
+  }
+}
+""",
+)
+
+DEPLOYMENT_TRIGGER_CREATE = _mutation(
+    "DeploymentTriggerCreate",
+    """
+mutation DeploymentTriggerCreate($input: DeploymentTriggerCreateInput!) {
+  deploymentTriggerCreate(input: $input) { id environmentId branch repository checkSuites }
+}
+""",
+)
+
+DEPLOYMENT_TRIGGER_DELETE = _mutation(
+    "DeploymentTriggerDelete",
+    """
+mutation DeploymentTriggerDelete($id: String!) {
+  deploymentTriggerDelete(id: $id)
+}
+""",
+)
+
 ALL_DOCUMENTS: tuple[Document, ...] = (
     PROJECT,
     PROJECTS,
@@ -290,4 +320,7 @@ ALL_DOCUMENTS: tuple[Document, ...] = (
     CUSTOM_DOMAIN_DELETE,
     VOLUME_CREATE,
     VOLUME_DELETE,
+    SERVICE_TRIGGERS,
+    DEPLOYMENT_TRIGGER_CREATE,
+    DEPLOYMENT_TRIGGER_DELETE,
 )

@@ -200,6 +200,60 @@ class ServiceProvider(RailwayProvider):
             client.service_delete(id_)
 
 
+class AutoDeployProvider(RailwayProvider):
+    """Whether Railway deploys every push of the branch by itself (its GitHub trigger).
+
+    Off for prod: deploys go through the guarded deploy workflow (prod approval, migrations,
+    /readyz wait); a trigger would ship every merge to main around that gate.
+    """
+
+    replace_fields = ("service_id", "environment_id")
+    update_fields = ("enabled", "repo", "branch", "check_suites", "root_directory")
+
+    def _sync(self, props: dict[str, Any]) -> None:
+        service_id, environment_id = str(props["service_id"]), str(props["environment_id"])
+        with self.client() as client:
+            triggers = [
+                t
+                for t in client.service_triggers(service_id)
+                if t.get("environmentId") == environment_id
+            ]
+            if props.get("enabled"):
+                if not triggers:
+                    client.deployment_trigger_create(
+                        str(props["project_id"]),
+                        environment_id,
+                        service_id,
+                        repository=str(props["repo"]),
+                        branch=str(props["branch"]),
+                        root_directory=props.get("root_directory"),
+                        check_suites=bool(props.get("check_suites", True)),
+                    )
+                return
+            for trigger in triggers:
+                with _already_gone_is_fine():
+                    client.deployment_trigger_delete(str(trigger["id"]))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        self._sync(props)  # converges: a retried create finds the triggers already gone
+        return CreateResult(
+            f"{props['service_id']}/{props['environment_id']}/auto-deploy", _public(props)
+        )
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        self._sync(news)
+        return UpdateResult(_public(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.client() as client:
+            triggers = client.service_triggers(str(props["service_id"]))
+        live = any(t.get("environmentId") == props["environment_id"] for t in triggers)
+        return ReadResult(id_, {**_public(props), "enabled": live})
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        pulumi.log.warn(f"Railway auto-deploy {id_}: left as it is on the service.")
+
+
 INSTANCE_SETTINGS = (
     "healthcheckPath",
     "healthcheckTimeout",

@@ -16,6 +16,7 @@ import pulumi
 import pulumi.dynamic
 
 from infra.railway.providers import (
+    AutoDeployProvider,
     CustomDomainProvider,
     EnvironmentProvider,
     ProjectProvider,
@@ -89,6 +90,35 @@ class Service(pulumi.dynamic.Resource, module="railway", name="Service"):
             "image": source.image,
         }
         super().__init__(ServiceProvider(), name, props, opts)
+
+
+class AutoDeploy(pulumi.dynamic.Resource, module="railway", name="AutoDeploy"):
+    """Railway's deploy-on-push trigger for a GitHub-connected service, on or off."""
+
+    def __init__(
+        self,
+        name: str,
+        project_id: pulumi.Input[str],
+        environment_id: pulumi.Input[str],
+        service_id: pulumi.Input[str],
+        source: ServiceSource,
+        *,
+        enabled: bool,
+        root_directory: str | None = None,
+        check_suites: bool = True,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "project_id": project_id,
+            "environment_id": environment_id,
+            "service_id": service_id,
+            "repo": source.repo,
+            "branch": source.branch,
+            "root_directory": root_directory,
+            "enabled": enabled,
+            "check_suites": check_suites,
+        }
+        super().__init__(AutoDeployProvider(), name, props, opts)
 
 
 @dataclass(frozen=True)

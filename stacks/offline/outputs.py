@@ -152,6 +152,8 @@ RESOURCES: dict[str, ResourceMock] = {
         f"{inputs.get('service_id')}/{inputs.get('environment_id')}/variables", {}),
     "pulumi-python:dynamic/railway:CustomDomain": _railway_custom_domain,
     "pulumi-python:dynamic/railway:ServiceDomain": _railway_service_domain,
+    "pulumi-python:dynamic/railway:AutoDeploy": lambda name, inputs: (
+        f"{inputs.get('service_id')}/{inputs.get('environment_id')}/auto-deploy", {}),
     "pulumi-python:dynamic/railway:Volume": lambda name, inputs: (
         _uuid("volume", name), {"name": "uptime-kuma-volume"}),
     "vercel:index/project:Project": lambda name, inputs: (

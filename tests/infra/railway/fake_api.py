@@ -48,6 +48,7 @@ class FakeRailway:
     service_domains: dict[str, dict[str, Any]] = field(default_factory=dict)
     custom_domains: dict[str, dict[str, Any]] = field(default_factory=dict)
     volumes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    triggers: dict[str, dict[str, Any]] = field(default_factory=dict)
     operations: list[str] = field(default_factory=list)
     failures: list[Callable[[httpx.Request], httpx.Response]] = field(default_factory=list)
     # Carry out the named operation once, then lose its reply (HTTP 502): a half-failed create.
@@ -168,7 +169,31 @@ class FakeRailway:
             "customDomainDelete": lambda _info, id: self._delete(self.custom_domains, id),
             "volumeCreate": lambda _info, input: self._volume_create(input),
             "volumeDelete": lambda _info, volumeId: self._delete(self.volumes, volumeId),
+            "service": lambda _info, id: self._service_view(id),
+            "deploymentTriggerCreate": lambda _info, input: self._trigger_create(input),
+            "deploymentTriggerDelete": lambda _info, id: self._delete(self.triggers, id),
         }
+
+    def _service_view(self, service_id: str) -> dict[str, Any]:
+        if service_id not in self.services:
+            raise NotFound(f"Service {service_id} not found")
+        mine = [t for t in self.triggers.values() if t["serviceId"] == service_id]
+        return {**self.services[service_id], "repoTriggers": _connection(mine)}
+
+    def _trigger_create(self, data: dict[str, Any]) -> dict[str, Any]:
+        trigger_id = self._new_id("trigger", data["serviceId"], data["environmentId"])
+        self.triggers[trigger_id] = {
+            "id": trigger_id,
+            "serviceId": data["serviceId"],
+            "environmentId": data["environmentId"],
+            "projectId": data["projectId"],
+            "provider": data["provider"],
+            "repository": data["repository"],
+            "branch": data["branch"],
+            "checkSuites": bool(data.get("checkSuites")),
+            "validCheckSuites": 0,
+        }
+        return self.triggers[trigger_id]
 
     def _delete(self, table: dict[str, Any], key: str) -> bool:
         if key not in table:
@@ -203,6 +228,18 @@ class FakeRailway:
             "projectId": data["projectId"],
             "source": dict(data.get("source") or {}),
         }
+        repo = (data.get("source") or {}).get("repo")
+        if repo and data.get("environmentId"):
+            self._trigger_create(
+                {
+                    "serviceId": service_id,
+                    "environmentId": data["environmentId"],
+                    "projectId": data["projectId"],
+                    "provider": "github",
+                    "repository": repo,
+                    "branch": data.get("branch") or "main",
+                }
+            )
         return self.services[service_id]
 
     def _service_connect(self, service_id: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -48,6 +48,21 @@ def exercise_everything(client: RailwayClient) -> dict[str, Callable[[], Any]]:
         "service_connect": lambda: client.service_connect(
             svc(), repo="careers-crm/platform", branch="main", image=None
         ),
+        "service_triggers": lambda: client.service_triggers(svc()),
+        "deployment_trigger_create": lambda: state.update(
+            trigger=client.deployment_trigger_create(
+                pid(),
+                env(),
+                svc(),
+                repository="careers-crm/platform",
+                branch="main",
+                root_directory="app",
+                check_suites=True,
+            )
+        ),
+        "deployment_trigger_delete": lambda: client.deployment_trigger_delete(
+            state["trigger"]["id"]
+        ),
         "service_instance_update": lambda: client.service_instance_update(
             svc(),
             env(),

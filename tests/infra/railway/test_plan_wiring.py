@@ -49,3 +49,13 @@ def test_uptime_kuma_runs_from_its_image_with_a_volume_and_a_public_domain() -> 
     assert kuma["urn"] in volume["dependencies"]
     assert graph.named("railway-uptime-kuma-domain")["inputs"]["target_port"] == 3001
     assert len(graph.of_type(f"{DYN}Project")) == 1
+
+
+def test_railways_push_trigger_is_off_so_deploys_go_through_the_gated_workflow() -> None:
+    graph = prod_graph()
+    auto = graph.named("railway-api-auto-deploy")["inputs"]
+    assert auto["enabled"] is False
+    assert auto["repo"] == "careers-crm/careers-crm-platform"
+    assert (
+        graph.named("railway-api")["urn"] in graph.named("railway-api-auto-deploy")["dependencies"]
+    )

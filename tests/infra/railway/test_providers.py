@@ -18,6 +18,7 @@ from infra.http_api.errors import ApiUnavailableError
 from infra.http_api.transport import RetryPolicy
 from infra.railway.component import UPTIME_KUMA_DATA, UPTIME_KUMA_IMAGE, UPTIME_KUMA_PORT
 from infra.railway.providers import (
+    AutoDeployProvider,
     CustomDomainProvider,
     EnvironmentProvider,
     ProjectProvider,
@@ -86,6 +87,19 @@ def create_whole_railway_part() -> dict[str, dict[str, Any]]:
             "repo": "careers-crm/careers-crm-platform",
             "branch": "main",
             "image": None,
+        },
+    )
+    create(
+        "api_auto_deploy",
+        AutoDeployProvider(),
+        {
+            **where,
+            "service_id": api["id"],
+            "repo": "careers-crm/careers-crm-platform",
+            "branch": "main",
+            "root_directory": "app",
+            "enabled": False,
+            "check_suites": True,
         },
     )
     create(
@@ -168,7 +182,7 @@ def test_fresh_create_of_the_whole_railway_part_stays_well_under_the_free_quota(
         )
         + "\n"
     )
-    assert requests <= 20, fake.operations  # 16 today: a sixth of the hourly budget
+    assert requests <= 20, fake.operations  # 18 today: under a fifth of the hourly budget
     assert requests < FREE_PLAN_REQUESTS_PER_HOUR / 4
     # and what was created is what the component asked for
     [api] = [s for s in fake.services.values() if s["name"] == "api"]
@@ -302,13 +316,14 @@ def test_a_refresh_of_the_whole_railway_part_costs_one_read_per_resource(
         "kuma_settings": ServiceInstanceProvider(),
         "kuma_volume": VolumeProvider(),
         "kuma_domain": ServiceDomainProvider(),
+        "api_auto_deploy": AutoDeployProvider(),
     }
     fake.operations.clear()
     for key, provider in providers.items():
         read = ready(provider).read(outs[key]["id"], outs[key]).outs
         diff = ready(provider).diff(outs[key]["id"], read, outs[key])
         assert diff.changes is False, key  # no drift right after create: no perpetual diff
-    assert len(fake.operations) == len(providers) == 10
+    assert len(fake.operations) == len(providers) == 11
 
 
 PROVIDERS: dict[str, type[ResourceProvider]] = {
@@ -320,6 +335,7 @@ PROVIDERS: dict[str, type[ResourceProvider]] = {
     "CustomDomain": CustomDomainProvider,
     "ServiceDomain": ServiceDomainProvider,
     "Volume": VolumeProvider,
+    "AutoDeploy": AutoDeployProvider,
 }
 
 
@@ -347,9 +363,26 @@ def test_replaying_the_prod_plans_railway_part_costs_the_same_requests(fake: Fak
             planned_id = RESOURCES[resource["type"]](resource["name"], resource["inputs"])[0]
             ids[planned_id] = result.id
             created.add(resource["urn"])
-    assert len(planned) == 10
-    assert len(fake.operations) == 16  # the figure noted in docs/hosting.md
+    assert len(planned) == 11
+    assert len(fake.operations) == 18  # the figure noted in docs/hosting.md
     [api] = [s for s in fake.services.values() if s["name"] == "api"]
     instance = next(i for (sid, _e), i in fake.instances.items() if sid == api["id"])
     assert instance["healthcheckPath"] == "/readyz"
     assert instance["railwayConfigFile"] == "app/railway.json"
+
+
+def test_auto_deploy_off_removes_railways_push_trigger_and_can_be_turned_on(
+    fake: FakeRailway,
+) -> None:
+    outs = create_whole_railway_part()
+    assert fake.triggers == {}  # the trigger serviceCreate made is gone: deploys are gated
+    state = {k: v for k, v in outs["api_auto_deploy"].items() if k != "id"}
+    provider = ready(AutoDeployProvider())
+    on = {**state, "enabled": True}
+    assert provider.diff("a", state, on).changes is True
+    provider.update("a", state, on)
+    [trigger] = fake.triggers.values()
+    assert trigger["branch"] == "main" and trigger["checkSuites"] is True
+    provider.update("a", on, on)  # converges: no second trigger
+    assert len(fake.triggers) == 1
+    assert provider.read("a", state).outs["enabled"] is True  # drift seen by refresh
