@@ -102,6 +102,8 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                     "DATABASE_URL": _required(sb.database_url, "supabase.databaseUrl"),
                     "R2_ACCESS_KEY_ID": storage.app_token.access_key_id,
                     "R2_SECRET_ACCESS_KEY": storage.app_token.secret_access_key,
+                    # Grafana Cloud's scrape job presents the same token (stacks/observability).
+                    "METRICS_TOKEN": _required(cfg.grafana.metrics_token, "grafana.metricsToken"),
                 },
             ),
         ),
