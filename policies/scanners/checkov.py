@@ -8,6 +8,8 @@ checkov lives in its own venv (.venv-checkov, `make checkov-env`): its pins clas
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import os
 import re
@@ -34,6 +36,7 @@ CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 CUSTOM_CHECKS = Path(__file__).with_name("checkov_checks")
 FRAMEWORKS = ("github_actions", "dockerfile", "secrets")
 TIMEOUT_SECONDS = 300
+CACHE_DIR = REPO / "build" / ".cache" / "checkov"
 
 # check id -> (severity, enforcement, controls, remediation)
 Mapping = tuple[str, str, tuple[dict[str, str], ...], str]
@@ -188,10 +191,25 @@ def command(paths: Sequence[Path]) -> list[str]:
     return cmd
 
 
-def run_checkov(paths: Sequence[Path], root: Path = REPO) -> list[Finding]:
-    """Scan `paths` (files or folders); our severities; raises ScannerError if it cannot run."""
-    if not CHECKOV.exists():
-        raise ScannerError(f"{CHECKOV} is missing: run `make checkov-env`")
+def _cache_key(cmd: list[str]) -> str | None:
+    """Digest of all a scan depends on: checkov's version, the command, each scanned file's
+    path and content, and our custom checks. None when checkov walks a folder itself (its
+    file list is not known here) or when POLICY_SCAN_CACHE=0."""
+    if os.environ.get("POLICY_SCAN_CACHE", "1") == "0":
+        return None
+    digest = hashlib.sha256(version().encode())
+    for flag, value in itertools.pairwise(cmd):
+        if flag == "-d":
+            return None
+        if flag == "-f":
+            digest.update(value.encode() + b"\0" + Path(value).read_bytes() + b"\0")
+    digest.update("\0".join(cmd).encode())
+    for check in sorted(CUSTOM_CHECKS.glob("*.py")):
+        digest.update(check.read_bytes())
+    return digest.hexdigest()
+
+
+def _scan(cmd: list[str], root: Path) -> str:
     env = {
         **os.environ,
         "BC_SKIP_MAPPING": "TRUE",
@@ -200,7 +218,7 @@ def run_checkov(paths: Sequence[Path], root: Path = REPO) -> list[Finding]:
     }
     try:
         done = subprocess.run(
-            command(paths),
+            cmd,
             cwd=root,
             capture_output=True,
             text=True,
@@ -212,7 +230,34 @@ def run_checkov(paths: Sequence[Path], root: Path = REPO) -> list[Finding]:
         raise ScannerError(f"checkov took longer than {TIMEOUT_SECONDS} s") from None
     if done.returncode not in (0, 1):
         raise ScannerError(f"checkov failed (exit {done.returncode}): {done.stderr[-800:]}")
-    text = done.stdout.strip()
+    return done.stdout.strip()
+
+
+def run_checkov(
+    paths: Sequence[Path], root: Path = REPO, cache_dir: Path = CACHE_DIR
+) -> list[Finding]:
+    """Scan `paths` (files or folders); our severities; raises ScannerError if it cannot run.
+
+    A scan of exactly the same files with the same checkov and checks is answered from
+    build/.cache/checkov/ (content-addressed), so a warm `make audit` skips checkov's seconds
+    of start-up when nothing it reads has changed. Our severity mapping always runs anew.
+    """
+    if not CHECKOV.exists():
+        raise ScannerError(f"{CHECKOV} is missing: run `make checkov-env`")
+    cmd = command(paths)
+    key = _cache_key(cmd)
+    cached = cache_dir / f"{key}.json" if key else None
+    if cached is not None and cached.exists():
+        text = cached.read_text(encoding="utf-8")
+    else:
+        text = _scan(cmd, root)
+        if cached is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            for old in cache_dir.glob("*.json"):
+                old.unlink(missing_ok=True)
+            tmp = cached.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(cached)
     if not text:
         return []
     try:

@@ -59,3 +59,32 @@ def test_zizmor_offline_findings_join_the_list(scanned_tree: Path) -> None:
     assert unpinned[(".github/workflows/unpinned.yml", 7)].blocking
     assert ".github/workflows/calls-unpinned.yml" in {file for file, _ in unpinned}
     assert not [f for f in findings if f.file.endswith("good.yml") and f.blocking]
+
+
+def test_unchanged_files_are_answered_from_the_cache(
+    scanned_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A git work tree's scan is cached by content: same files, no checkov run; one changed
+    byte, a new run."""
+    import shutil
+    import subprocess
+
+    from policies.scanners import checkov
+
+    repo = tmp_path / "repo"
+    shutil.copytree(scanned_tree, repo)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    cache = tmp_path / "cache"
+    first = checkov.run_checkov([repo], root=repo, cache_dir=cache)
+    assert _by(first, "CKV_CRM_1")
+
+    def no_scan(cmd: list[str], root: Path) -> str:
+        raise AssertionError("checkov ran although nothing changed")
+
+    monkeypatch.setattr(checkov, "_scan", no_scan)
+    assert checkov.run_checkov([repo], root=repo, cache_dir=cache) == first
+    (repo / ".github" / "workflows" / "unpinned.yml").write_text(
+        (repo / ".github" / "workflows" / "unpinned.yml").read_text() + "# edited\n"
+    )
+    with pytest.raises(AssertionError, match="nothing changed"):
+        checkov.run_checkov([repo], root=repo, cache_dir=cache)
