@@ -67,7 +67,7 @@ bench: $(STAMP) ## Benchmarks -> build/bench/*.json (app: BENCH_STUDENTS, defaul
 	$(PY) -m tests.app.bench
 
 dashboards: $(STAMP) ## Render Grafana dashboards and alert rules -> build/dashboards/
-	$(PY) -m dashboards.render --out build/dashboards --environment $(STACK)
+	$(PY) -m dashboards.render --out build/dashboards --stack $(STACK)
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf build

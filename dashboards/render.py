@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from dashboards.alerts import alert_rules, rule_group_json
 from dashboards.catalog import dashboards
@@ -35,17 +36,43 @@ def render(out: Path, environment: str, hosts: list[str], datasource_uid: str,
     return [*written, index]
 
 
+def stack_inputs(stack: str, root: Path = Path(".")) -> dict[str, Any]:
+    """Environment, public hosts, data source and runbook base from Pulumi.<stack>.yaml (with
+    Pulumi.yaml defaults), as the stack program derives them."""
+    from stacks.offline.stack_files import load_stack_settings
+
+    cfg = load_stack_settings(root, stack).config
+
+    def get(key: str, default: str = "") -> str:
+        return cfg.get(f"careers-crm:{key}", default)
+
+    domain = get("domain")
+    if not domain:
+        raise SystemExit(f"error: careers-crm:domain is not set in Pulumi.{stack}.yaml")
+    hosts = [f"{get('dns.apiHost', 'api')}.{domain}", f"{get('dns.webHost', 'app')}.{domain}",
+             *json.loads(get("uptimeKuma.extraHosts", "[]"))]
+    return {"environment": stack, "hosts": list(dict.fromkeys(hosts)),
+            "datasource_uid": get("grafana.prometheusDatasourceUid", "grafanacloud-prom"),
+            "runbook_base": get("observability.runbookBaseUrl", DEFAULT_RUNBOOK_BASE)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("build/dashboards"))
+    parser.add_argument("--stack", help="take environment, hosts, data source and runbook "
+                                        "base from Pulumi.<stack>.yaml (overrides the rest)")
     parser.add_argument("--environment", default="prod")
     parser.add_argument("--host", action="append", default=[],
                         help="public hostname that gets an endpoint-down rule (repeatable)")
     parser.add_argument("--datasource-uid", default="grafanacloud-prom")
     parser.add_argument("--runbook-base", default=DEFAULT_RUNBOOK_BASE)
     args = parser.parse_args(argv)
-    for path in render(args.out, args.environment, args.host, args.datasource_uid,
-                       args.runbook_base):
+    inputs = {"environment": args.environment, "hosts": args.host,
+              "datasource_uid": args.datasource_uid, "runbook_base": args.runbook_base}
+    if args.stack:
+        inputs = stack_inputs(args.stack)
+    for path in render(args.out, inputs["environment"], inputs["hosts"],
+                       inputs["datasource_uid"], inputs["runbook_base"]):
         print(path)
     return 0
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
 from dashboards.catalog import dashboards
+from dashboards.render import render, stack_inputs
 from infra.uptime_kuma.names import BACKUP_MONITOR, READINESS_KEYWORD, endpoint_monitor_name
 from stacks.plan import plan
 
 MONITOR = "pulumi-python:dynamic/uptimekuma:Monitor"
 RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup"
 DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
+
+ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -106,3 +110,17 @@ def test_an_extra_public_host_gets_its_monitor_and_alert() -> None:
         "careers-crm:uptimeKuma.extraHosts": json.dumps(["files.careers.example.edu"])}).as_json()
     assert "files.careers.example.edu" in monitored(graph)
     assert "files.careers.example.edu" in alerted(graph)
+
+
+def test_make_dashboards_renders_the_alerts_the_plan_declares(prod: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    inputs = stack_inputs("prod", ROOT)
+    assert set(inputs["hosts"]) == public_hostnames(prod)
+    render(tmp_path, inputs["environment"], inputs["hosts"], inputs["datasource_uid"],
+           inputs["runbook_base"])
+    rendered = json.loads((tmp_path / "alerts.json").read_text())["rules"]
+    [group] = of_type(prod, RULE_GROUP)
+    planned = group["inputs"]["rules"]
+    assert [r["title"] for r in rendered] == [r["name"] for r in planned]
+    assert [json.loads(r["datas"][0]["model"]) for r in planned] == [
+        r["data"][0]["model"] for r in rendered]
