@@ -5,7 +5,12 @@ from __future__ import annotations
 import pulumi
 
 from infra.cloudflare.edge import Edge, EdgeArgs, ProxiedHost
-from infra.github.repository import Repository, RepositoryArgs
+from infra.github.repository import (
+    PROD_ENVIRONMENT,
+    EnvironmentSpec,
+    Repository,
+    RepositoryArgs,
+)
 from infra.r2.storage import Storage, StorageArgs
 from stacks import config as stack_config
 from stacks import hosting, observability
@@ -39,20 +44,38 @@ def build(cfg: stack_config.StackConfig) -> None:
     # Grafana Cloud + Uptime Kuma: a monitor and an alert for every public hostname.
     observed = observability.build(cfg, hosted.uptime_kuma_url, cfg.supabase.database_url)
 
-    secrets: dict[str, pulumi.Input[str]] = {
-        "R2_BACKUP_ACCESS_KEY_ID": storage.backup_token.access_key_id,
-        "R2_BACKUP_SECRET_ACCESS_KEY": storage.backup_token.secret_access_key,
+    # Secrets live in environments (never repository-wide); values Pulumi knows are kept in
+    # step with the stack, tokens only a person can create are set by hand (docs/runbooks.md).
+    prod_secrets: dict[str, pulumi.Input[str]] = {
+        "RAILWAY_SERVICE_ID": hosted.railway_api_service_id,
+        "RAILWAY_ENVIRONMENT_ID": hosted.railway_environment_id,
+        "VERCEL_PROJECT_ID": hosted.vercel_project_id,
+        "API_BASE_URL": f"https://{cfg.dns.api_hostname}",
+        "WEB_BASE_URL": cfg.dns.web_origin,
     }
     if cfg.github.pulumi_access_token is not None:
-        secrets["PULUMI_ACCESS_TOKEN"] = cfg.github.pulumi_access_token
+        prod_secrets["PULUMI_ACCESS_TOKEN"] = cfg.github.pulumi_access_token
+    backup_secrets: dict[str, pulumi.Input[str]] = {
+        "R2_BACKUP_ACCESS_KEY_ID": storage.backup_token.access_key_id,
+        "R2_BACKUP_SECRET_ACCESS_KEY": storage.backup_token.secret_access_key,
+        "R2_S3_ENDPOINT": storage.s3_endpoint,
+        "R2_BACKUPS_BUCKET": storage.backups_bucket,
+        "UPTIME_KUMA_BACKUP_PUSH_URL": observed.uptime.backup_push_url,
+    }
     repository = Repository("platform-repo", RepositoryArgs(
         name=cfg.github.repository,
         description="Career Services CRM platform: Pulumi stacks, policies, app",
         required_approvals=cfg.github.required_approvals,
         required_checks=cfg.github.required_checks,
-        prod_reviewers=cfg.github.prod_reviewers,
         advanced_security=cfg.github.advanced_security,
-        environment_secrets=secrets))
+        environments=(
+            EnvironmentSpec(PROD_ENVIRONMENT, reviewers=cfg.github.prod_reviewers,
+                            branches="protected", secrets=prod_secrets),
+            # Pull request previews and the drift check: read-only tokens, any branch.
+            EnvironmentSpec("preview", branches=None),
+            # Nightly backups and restore drills: main only.
+            EnvironmentSpec("backups", branches=("main",), secrets=backup_secrets),
+        )))
 
     pulumi.export("apiHostname", cfg.dns.api_hostname)
     pulumi.export("webHostname", cfg.dns.web_hostname)

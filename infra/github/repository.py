@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pulumi
 import pulumi_github as github
@@ -14,15 +15,29 @@ PROD_ENVIRONMENT = "prod"
 
 
 @dataclass(frozen=True)
+class EnvironmentSpec:
+    """A deployment environment and the secrets Pulumi keeps in it.
+
+    `branches`: None lets every branch deploy (PR previews), "protected" only protected
+    branches, or a tuple of branch name patterns.
+    """
+
+    name: str
+    reviewers: Sequence[str] = ()
+    branches: Literal["protected"] | tuple[str, ...] | None = "protected"
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RepositoryArgs:
     name: str
     description: str
     required_approvals: int
     required_checks: Sequence[str]
-    prod_reviewers: Sequence[str]
     advanced_security: bool
-    # Secret name -> value, stored in the `prod` environment (never repository-wide).
-    environment_secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Secrets live in environments only, never repository-wide: a job sees them only when it
+    # names the environment, and `prod` makes a reviewer approve first.
+    environments: Sequence[EnvironmentSpec] = ()
 
 
 class Repository(pulumi.ComponentResource):
@@ -69,24 +84,37 @@ class Repository(pulumi.ComponentResource):
             },
             opts=child)
 
-        reviewer_ids = [
-            github.get_user_output(username=login, opts=pulumi.InvokeOptions(parent=self))
-            .id.apply(int)
-            for login in args.prod_reviewers
-        ]
-        environment = github.RepositoryEnvironment(
-            f"{name}-{PROD_ENVIRONMENT}", repository=repo.name, environment=PROD_ENVIRONMENT,
-            prevent_self_review=True, can_admins_bypass=False,
-            reviewers=[{"users": reviewer_ids}],
-            deployment_branch_policy={"protected_branches": True,
-                                      "custom_branch_policies": False},
-            opts=child)
-
-        for secret_name, value in sorted(args.environment_secrets.items()):
-            github.ActionsEnvironmentSecret(
-                f"{name}-{PROD_ENVIRONMENT}-{secret_name.lower().replace('_', '-')}",
-                repository=repo.name, environment=environment.environment,
-                secret_name=secret_name, value=pulumi.Output.secret(value), opts=child)
+        for spec in args.environments:
+            self._environment(name, repo, spec)
 
         self.repository_name = repo.name
         self.register_outputs({"repository_name": self.repository_name})
+
+    def _environment(self, name: str, repo: github.Repository, spec: EnvironmentSpec) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        reviewer_ids = [
+            github.get_user_output(username=login, opts=pulumi.InvokeOptions(parent=self))
+            .id.apply(int)
+            for login in spec.reviewers
+        ]
+        policy: github.RepositoryEnvironmentDeploymentBranchPolicyArgsDict | None = None
+        if spec.branches == "protected":
+            policy = {"protected_branches": True, "custom_branch_policies": False}
+        elif spec.branches:
+            policy = {"protected_branches": False, "custom_branch_policies": True}
+        environment = github.RepositoryEnvironment(
+            f"{name}-{spec.name}", repository=repo.name, environment=spec.name,
+            prevent_self_review=bool(reviewer_ids), can_admins_bypass=False,
+            reviewers=[{"users": reviewer_ids}] if reviewer_ids else None,
+            deployment_branch_policy=policy, opts=child)
+        if isinstance(spec.branches, tuple):
+            for pattern in spec.branches:
+                github.RepositoryEnvironmentDeploymentPolicy(
+                    f"{name}-{spec.name}-branch-{pattern.replace('/', '-').replace('*', 'x')}",
+                    repository=repo.name, environment=environment.environment,
+                    branch_pattern=pattern, opts=child)
+        for secret_name, value in sorted(spec.secrets.items()):
+            github.ActionsEnvironmentSecret(
+                f"{name}-{spec.name}-{secret_name.lower().replace('_', '-')}",
+                repository=repo.name, environment=environment.environment,
+                secret_name=secret_name, value=pulumi.Output.secret(value), opts=child)

@@ -180,6 +180,9 @@ RESOURCES: dict[str, ResourceMock] = {
         str(inputs.get("bucket", name)), {}),
     "github:index/repository:Repository": _github_repository,
     "github:index/repositoryRuleset:RepositoryRuleset": _github_ruleset,
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy":
+        lambda name, inputs: (f"{inputs.get('repository')}:{inputs.get('environment')}:"
+                              f"{number_id('deployment-policy', name)}", {}),
     "github:index/repositoryEnvironment:RepositoryEnvironment": lambda name, inputs: (
         f"{inputs.get('repository')}:{inputs.get('environment')}", {}),
     "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": lambda name, inputs: (

@@ -32,24 +32,55 @@ def test_default_branch_ruleset() -> None:
     assert checks == ["lint", "typecheck", "test", "audit"]
 
 
+def environments() -> dict[str, dict[str, object]]:
+    return {e["inputs"]["environment"]: e["inputs"] for e in prod_graph().of_type(
+        "github:index/repositoryEnvironment:RepositoryEnvironment")}
+
+
+def env_secrets(environment: str) -> dict[str, dict[str, object]]:
+    return {s["inputs"]["secretName"]: s["inputs"] for s in prod_graph().of_type(
+        "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
+        if s["inputs"]["environment"] == environment}
+
+
+def test_the_workflows_environments_exist() -> None:
+    assert set(environments()) == {"prod", "preview", "backups"}
+
+
 def test_prod_environment_needs_a_reviewer_and_a_protected_branch() -> None:
-    [env] = prod_graph().of_type("github:index/repositoryEnvironment:RepositoryEnvironment")
-    inputs = env["inputs"]
-    assert inputs["environment"] == "prod"
+    inputs = environments()["prod"]
     assert inputs["deploymentBranchPolicy"] == {"protectedBranches": True,
                                                 "customBranchPolicies": False}
     assert inputs["preventSelfReview"] is True
-    assert len(inputs["reviewers"][0]["users"]) == 1
-    assert isinstance(inputs["reviewers"][0]["users"][0], int)
+    assert inputs["canAdminsBypass"] is False
+    users = inputs["reviewers"][0]["users"]  # type: ignore[index]
+    assert len(users) == 1 and isinstance(users[0], int)
 
 
-def test_deploy_secrets_live_in_the_prod_environment_as_secrets() -> None:
-    secrets = prod_graph().of_type(
-        "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
-    names = {s["inputs"]["secretName"] for s in secrets}
-    assert {"PULUMI_ACCESS_TOKEN", "R2_BACKUP_ACCESS_KEY_ID",
-            "R2_BACKUP_SECRET_ACCESS_KEY"} <= names
-    for secret in secrets:
-        assert secret["inputs"]["environment"] == "prod"
-        assert secret["inputs"]["value"] == "[secret]"
+def test_backups_environment_deploys_from_main_only() -> None:
+    inputs = environments()["backups"]
+    assert inputs["deploymentBranchPolicy"] == {"protectedBranches": False,
+                                                "customBranchPolicies": True}
+    [policy] = prod_graph().of_type(
+        "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy")
+    assert policy["inputs"]["environment"] == "backups"
+    assert policy["inputs"]["branchPattern"] == "main"
+
+
+def test_preview_environment_has_no_pulumi_managed_secret() -> None:
+    assert "reviewers" not in environments()["preview"]
+    assert env_secrets("preview") == {}
+
+
+def test_secrets_the_workflows_read_come_from_the_stack() -> None:
+    assert {"PULUMI_ACCESS_TOKEN", "RAILWAY_SERVICE_ID", "RAILWAY_ENVIRONMENT_ID",
+            "VERCEL_PROJECT_ID", "API_BASE_URL", "WEB_BASE_URL"} <= set(env_secrets("prod"))
+    assert {"R2_BACKUP_ACCESS_KEY_ID", "R2_BACKUP_SECRET_ACCESS_KEY", "R2_S3_ENDPOINT",
+            "R2_BACKUPS_BUCKET", "UPTIME_KUMA_BACKUP_PUSH_URL"} <= set(env_secrets("backups"))
+
+
+def test_secret_values_are_redacted_and_never_repository_wide() -> None:
+    for environment in ("prod", "backups"):
+        for inputs in env_secrets(environment).values():
+            assert inputs["value"] == "[secret]"
     assert not prod_graph().of_type("github:index/actionsSecret:ActionsSecret")
