@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 MonitorKind = Literal["http", "keyword", "push", "postgres"]
 KINDS: tuple[str, ...] = ("http", "keyword", "push", "postgres")
@@ -117,6 +118,11 @@ def validate(spec: MonitorSpec, with_secrets: bool = True) -> list[str]:
         ("postgres://", "postgresql://")
     ):
         problems.append("postgres monitors need a postgres:// connection string")
+    elif with_secrets and spec.kind == "postgres" and not urlsplit(
+        spec.connection_string or ""
+    ).password:
+        problems.append("the postgres connection string needs a password (Uptime Kuma's "
+                        "postgres monitor fails with 'Password is undefined' without one)")
     if spec.interval < 20:
         problems.append("interval must be at least 20 s (Uptime Kuma's minimum)")
     if not spec.key or not spec.name:

@@ -25,6 +25,7 @@ from dashboards.alerts import alert_rules
 from dashboards.catalog import dashboards, expressions, variable_queries
 from infra.uptime_kuma.names import (
     BACKUP_MONITOR,
+    KEEPALIVE_MONITOR,
     READINESS_KEYWORD,
     READINESS_MONITOR,
     endpoint_monitor_name,
@@ -81,8 +82,9 @@ def drive_traffic(base: str, identity: Identity, dsn: str) -> dict[str, int]:
     return seen
 
 
-def kuma_monitors(kuma: KumaServer, app_url: str) -> None:
-    """The stack's monitor names, pointed at the local app instead of the public hostname."""
+def kuma_monitors(kuma: KumaServer, app_url: str, dsn: str) -> None:
+    """The stack's monitors, pointed at the local app and database instead of the public
+    hostname and Supabase (trust auth ignores the password Kuma insists on)."""
     provider = MonitorProvider()
     specs = [
         MonitorSpec(key="api-readyz", name=READINESS_MONITOR, kind="keyword",
@@ -91,6 +93,9 @@ def kuma_monitors(kuma: KumaServer, app_url: str) -> None:
                     url=f"{app_url}/healthz", interval=20),
         MonitorSpec(key="backup-heartbeat", name=BACKUP_MONITOR, kind="push",
                     push_token=PUSH_TOKEN, interval=90000, max_retries=0),
+        MonitorSpec(key="supabase-keepalive", name=KEEPALIVE_MONITOR, kind="postgres",
+                    connection_string=dsn.replace("postgres@", "postgres:fake-pw@"),
+                    query="SELECT 1", interval=20),
     ]
     for spec in specs:
         public, secret = split_spec(spec)
@@ -121,7 +126,7 @@ def live(postgres_server: PostgresServer) -> Iterator[Live]:
             running_prometheus(scrape_configs(app_url, kuma.url)) as prom:
         wait_for_targets(prom, {"crm-api"}, samples=2)
         traffic = drive_traffic(app_url, identity, dsn)
-        kuma_monitors(kuma, app_url)
+        kuma_monitors(kuma, app_url, dsn)
         wait_for_kuma_status(prom)
         wait_for_targets(prom, {"crm-api", "uptime-kuma"}, samples=3)
         time.sleep(2)  # two more scrapes after the last request, so rates see it
@@ -131,7 +136,7 @@ def live(postgres_server: PostgresServer) -> Iterator[Live]:
 
 def wait_for_kuma_status(prom: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    names = {READINESS_MONITOR, endpoint_monitor_name(HOST), BACKUP_MONITOR}
+    names = {READINESS_MONITOR, endpoint_monitor_name(HOST), BACKUP_MONITOR, KEEPALIVE_MONITOR}
     while time.monotonic() < deadline:
         found = {r["metric"]["monitor_name"] for r in query(prom, "monitor_status")}
         if names <= found:
@@ -220,3 +225,13 @@ def test_latency_and_error_figures_are_sane(live: Live) -> None:
         live.prometheus, 'sum by (route) (crm_http_request_duration_seconds_count'
         '{environment="test"})')}
     assert {"/readyz", "/students"} <= routes
+
+
+def test_kuma_sees_the_ready_app_and_the_database(live: Live) -> None:
+    """The readiness keyword matches the real /readyz body; the keep-alive query runs."""
+    status = {r["metric"]["monitor_name"]: float(r["value"][1])
+              for r in query(live.prometheus, "monitor_status")}
+    assert status[READINESS_MONITOR] == 1
+    assert status[endpoint_monitor_name(HOST)] == 1
+    assert status[KEEPALIVE_MONITOR] == 1
+    assert status[BACKUP_MONITOR] == 1  # pushed once by the fixture

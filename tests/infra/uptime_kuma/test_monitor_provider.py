@@ -133,6 +133,10 @@ def test_secret_monitors_and_check(kuma_server: KumaServer, api: UptimeKumaApi) 
     failures = provider.check({}, bad).failures
     assert [f.property for f in failures] == ["spec"]
     assert "postgres:// connection string" in failures[0].reason
+    no_password = props_for(kuma_server, MonitorSpec(
+        key="pg", name="pg", kind="postgres", connection_string="postgresql://u@db.test/x"))
+    [failure] = provider.check({}, no_password).failures
+    assert "needs a password" in failure.reason
 
 
 def test_notification_and_status_page(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
