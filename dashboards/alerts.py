@@ -36,53 +36,110 @@ class AlertRule:
     labels: dict[str, str] = field(default_factory=dict)
 
     def annotations(self, runbook_base: str) -> dict[str, str]:
-        return {"summary": self.summary,
-                "runbook_url": f"{runbook_base.rstrip('/')}/{RUNBOOK_DOC}#{self.runbook_anchor}"}
+        return {
+            "summary": self.summary,
+            "runbook_url": f"{runbook_base.rstrip('/')}/{RUNBOOK_DOC}#{self.runbook_anchor}",
+        }
 
     def all_labels(self) -> dict[str, str]:
         return {"team": "platform", "severity": self.severity, **self.labels}
 
     def query_model(self, datasource_uid: str) -> dict[str, Any]:
-        return {"refId": "A", "expr": self.expr, "instant": True, "range": False,
-                "datasource": {"type": "prometheus", "uid": datasource_uid},
-                "intervalMs": 1000, "maxDataPoints": 43200}
+        return {
+            "refId": "A",
+            "expr": self.expr,
+            "instant": True,
+            "range": False,
+            "datasource": {"type": "prometheus", "uid": datasource_uid},
+            "intervalMs": 1000,
+            "maxDataPoints": 43200,
+        }
 
     def condition_model(self) -> dict[str, Any]:
-        return {"refId": "B", "type": "threshold", "expression": "A",
-                "datasource": {"type": "__expr__", "uid": EXPR_DATASOURCE},
-                "conditions": [{"evaluator": {"type": self.op, "params": [self.threshold]}}]}
+        return {
+            "refId": "B",
+            "type": "threshold",
+            "expression": "A",
+            "datasource": {"type": "__expr__", "uid": EXPR_DATASOURCE},
+            "conditions": [{"evaluator": {"type": self.op, "params": [self.threshold]}}],
+        }
 
 
 def alert_rules(environment: str, public_hosts: Sequence[str]) -> list[AlertRule]:
     """Every rule for one environment; one endpoint rule per public hostname."""
     env = f'environment="{environment}"'
     rules = [
-        AlertRule("crm-api-p95", "API p95 latency over 200 ms",
-                  q.latency_quantile(0.95, by="le", selector=env, window="5m"), "gt",
-                  q.LATENCY_OBJECTIVE_SECONDS, "5m",
-                  "p95 latency of the CRM API has been over 200 ms for 5 minutes",
-                  "api-p95-latency-over-200-ms"),
-        AlertRule("crm-api-5xx", "API 5xx ratio over 1%",
-                  q.error_ratio(selector=env, window="5m"), "gt", q.ERROR_RATIO_OBJECTIVE,
-                  "5m", "More than 1% of API responses are 5xx", "api-5xx-ratio-over-1"),
-        AlertRule("crm-readiness", "API readiness failing", q.readiness(), "lt", 1, "2m",
-                  "Uptime Kuma sees /readyz failing: database unreachable or migrations "
-                  "pending", "api-readiness-failing", no_data="Alerting"),
-        AlertRule("crm-reminders-failing", "Reminders failing",
-                  q.reminders_changed_per_hour("failed", selector=env), "gt", 0, "0s",
-                  "Reminders were given up on in the last hour", "reminders-failing",
-                  severity="ticket", no_data="OK"),
-        AlertRule("crm-backup-heartbeat", "Nightly backup heartbeat missed",
-                  q.backup_heartbeat(), "lt", 1, "0s",
-                  "The nightly backup did not push its heartbeat to Uptime Kuma in 25 h",
-                  "nightly-backup-heartbeat-missed", no_data="Alerting"),
+        AlertRule(
+            "crm-api-p95",
+            "API p95 latency over 200 ms",
+            q.latency_quantile(0.95, by="le", selector=env, window="5m"),
+            "gt",
+            q.LATENCY_OBJECTIVE_SECONDS,
+            "5m",
+            "p95 latency of the CRM API has been over 200 ms for 5 minutes",
+            "api-p95-latency-over-200-ms",
+        ),
+        AlertRule(
+            "crm-api-5xx",
+            "API 5xx ratio over 1%",
+            q.error_ratio(selector=env, window="5m"),
+            "gt",
+            q.ERROR_RATIO_OBJECTIVE,
+            "5m",
+            "More than 1% of API responses are 5xx",
+            "api-5xx-ratio-over-1",
+        ),
+        AlertRule(
+            "crm-readiness",
+            "API readiness failing",
+            q.readiness(),
+            "lt",
+            1,
+            "2m",
+            "Uptime Kuma sees /readyz failing: database unreachable or migrations pending",
+            "api-readiness-failing",
+            no_data="Alerting",
+        ),
+        AlertRule(
+            "crm-reminders-failing",
+            "Reminders failing",
+            q.reminders_changed_per_hour("failed", selector=env),
+            "gt",
+            0,
+            "0s",
+            "Reminders were given up on in the last hour",
+            "reminders-failing",
+            severity="ticket",
+            no_data="OK",
+        ),
+        AlertRule(
+            "crm-backup-heartbeat",
+            "Nightly backup heartbeat missed",
+            q.backup_heartbeat(),
+            "lt",
+            1,
+            "0s",
+            "The nightly backup did not push its heartbeat to Uptime Kuma in 25 h",
+            "nightly-backup-heartbeat-missed",
+            no_data="Alerting",
+        ),
     ]
     for host in public_hosts:
         name = endpoint_monitor_name(host)
-        rules.append(AlertRule(
-            f"crm-endpoint-{_slug(host)}"[:40], f"Endpoint down: {host}", q.monitor_status(name),
-            "lt", 1, "2m", f"Uptime Kuma reports https://{host}/ down",
-            "endpoint-down-in-uptime-kuma", no_data="Alerting", labels={"hostname": host}))
+        rules.append(
+            AlertRule(
+                f"crm-endpoint-{_slug(host)}"[:40],
+                f"Endpoint down: {host}",
+                q.monitor_status(name),
+                "lt",
+                1,
+                "2m",
+                f"Uptime Kuma reports https://{host}/ down",
+                "endpoint-down-in-uptime-kuma",
+                no_data="Alerting",
+                labels={"hostname": host},
+            )
+        )
     return rules
 
 
@@ -90,23 +147,41 @@ def _slug(host: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in host.lower()).strip("-")
 
 
-def rule_group_json(rules: Sequence[AlertRule], folder_uid: str, datasource_uid: str,
-                    runbook_base: str) -> dict[str, Any]:
+def rule_group_json(
+    rules: Sequence[AlertRule], folder_uid: str, datasource_uid: str, runbook_base: str
+) -> dict[str, Any]:
     """The group in Grafana's provisioning API shape (what `make dashboards` writes)."""
     return {
-        "title": "careers-crm", "folderUid": folder_uid, "interval": EVALUATE_EVERY_SECONDS,
-        "rules": [{
-            "uid": r.uid, "title": r.title, "condition": "B", "for": r.for_,
-            "noDataState": r.no_data, "execErrState": "Error",
-            "labels": r.all_labels(), "annotations": r.annotations(runbook_base),
-            "data": [
-                {"refId": "A", "datasourceUid": datasource_uid,
-                 "relativeTimeRange": {"from": QUERY_WINDOW_SECONDS, "to": 0},
-                 "model": r.query_model(datasource_uid)},
-                {"refId": "B", "datasourceUid": EXPR_DATASOURCE,
-                 "relativeTimeRange": {"from": 0, "to": 0}, "model": r.condition_model()},
-            ],
-        } for r in rules],
+        "title": "careers-crm",
+        "folderUid": folder_uid,
+        "interval": EVALUATE_EVERY_SECONDS,
+        "rules": [
+            {
+                "uid": r.uid,
+                "title": r.title,
+                "condition": "B",
+                "for": r.for_,
+                "noDataState": r.no_data,
+                "execErrState": "Error",
+                "labels": r.all_labels(),
+                "annotations": r.annotations(runbook_base),
+                "data": [
+                    {
+                        "refId": "A",
+                        "datasourceUid": datasource_uid,
+                        "relativeTimeRange": {"from": QUERY_WINDOW_SECONDS, "to": 0},
+                        "model": r.query_model(datasource_uid),
+                    },
+                    {
+                        "refId": "B",
+                        "datasourceUid": EXPR_DATASOURCE,
+                        "relativeTimeRange": {"from": 0, "to": 0},
+                        "model": r.condition_model(),
+                    },
+                ],
+            }
+            for r in rules
+        ],
     }
 
 

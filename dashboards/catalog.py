@@ -31,5 +31,8 @@ def expressions(model: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def variable_queries(model: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(v["name"], str(v["query"])) for v in model.get("templating", {}).get("list", [])
-            if v.get("type") == "query"]
+    return [
+        (v["name"], str(v["query"]))
+        for v in model.get("templating", {}).get("list", [])
+        if v.get("type") == "query"
+    ]

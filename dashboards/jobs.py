@@ -18,28 +18,76 @@ UID = "crm-jobs"
 
 
 def build() -> db.Dashboard:
-    d = new_dashboard(UID, "CRM reminder jobs",
-                      "Follow-up reminders: what is due, sent and failed (from the database).",
-                      ["careers-crm", "jobs"])
+    d = new_dashboard(
+        UID,
+        "CRM reminder jobs",
+        "Follow-up reminders: what is due, sent and failed (from the database).",
+        ["careers-crm", "jobs"],
+    )
     d.with_variable(datasource_variable())
-    d.with_variable(query_variable("env", "Environment",
-                                   f"label_values({q.APP_INFO}, environment)"))
+    d.with_variable(
+        query_variable("env", "Environment", f"label_values({q.APP_INFO}, environment)")
+    )
     g = Grid()
-    d.with_panel(single_stat(g, "Due reminders", "Pending reminders whose time has come.",
-                             (q.queue_depth(), "due"), "short",
-                             [(None, "green"), (50, "orange"), (200, "red")], width=8))
-    d.with_panel(single_stat(g, "Sent, last hour", "Reminders that became 'sent'.",
-                             (q.reminders_changed_per_hour("sent"), "sent"), "short",
-                             [(None, "blue")], width=8))
-    d.with_panel(single_stat(g, "Failed, last hour", "Reminders given up on.",
-                             (q.reminders_changed_per_hour("failed"), "failed"), "short",
-                             [(None, "green"), (1, "red")], width=8))
+    d.with_panel(
+        single_stat(
+            g,
+            "Due reminders",
+            "Pending reminders whose time has come.",
+            (q.queue_depth(), "due"),
+            "short",
+            [(None, "green"), (50, "orange"), (200, "red")],
+            width=8,
+        )
+    )
+    d.with_panel(
+        single_stat(
+            g,
+            "Sent, last hour",
+            "Reminders that became 'sent'.",
+            (q.reminders_changed_per_hour("sent"), "sent"),
+            "short",
+            [(None, "blue")],
+            width=8,
+        )
+    )
+    d.with_panel(
+        single_stat(
+            g,
+            "Failed, last hour",
+            "Reminders given up on.",
+            (q.reminders_changed_per_hour("failed"), "failed"),
+            "short",
+            [(None, "green"), (1, "red")],
+            width=8,
+        )
+    )
     g.row(d, "Over time")
-    d.with_panel(time_series(g, "Reminder queue depth", "Due, unsent reminders.",
-                             [(q.queue_depth(), "due")], "short"))
-    d.with_panel(time_series(g, "Sent and failed per hour", "Rolling one-hour counts.",
-                             [(q.reminders_changed_per_hour("sent"), "sent"),
-                              (q.reminders_changed_per_hour("failed"), "failed")], "short"))
-    d.with_panel(time_series(g, "Reminders by status", "All reminders in the database.",
-                             [(q.reminders_by_status(), "{{status}}")], "short", width=24))
+    d.with_panel(
+        time_series(
+            g, "Reminder queue depth", "Due, unsent reminders.", [(q.queue_depth(), "due")], "short"
+        )
+    )
+    d.with_panel(
+        time_series(
+            g,
+            "Sent and failed per hour",
+            "Rolling one-hour counts.",
+            [
+                (q.reminders_changed_per_hour("sent"), "sent"),
+                (q.reminders_changed_per_hour("failed"), "failed"),
+            ],
+            "short",
+        )
+    )
+    d.with_panel(
+        time_series(
+            g,
+            "Reminders by status",
+            "All reminders in the database.",
+            [(q.reminders_by_status(), "{{status}}")],
+            "short",
+            width=24,
+        )
+    )
     return d

@@ -60,46 +60,94 @@ class Grid:
 def _queries(targets: Sequence[Target], instant: bool = False) -> list[Builder[Dataquery]]:
     out: list[Builder[Dataquery]] = []
     for index, (expr, legend) in enumerate(targets):
-        query = (prometheus.Dataquery().expr(expr).legend_format(legend)
-                 .ref_id(chr(ord("A") + index)).datasource(DATASOURCE))
+        query = (
+            prometheus.Dataquery()
+            .expr(expr)
+            .legend_format(legend)
+            .ref_id(chr(ord("A") + index))
+            .datasource(DATASOURCE)
+        )
         out.append(query.instant() if instant else query.range())
     return out
 
 
 def thresholds(*steps: tuple[float | None, str]) -> db.ThresholdsConfig:
-    return (db.ThresholdsConfig().mode(dm.ThresholdsMode.ABSOLUTE)
-            .steps([dm.Threshold(value=v, color=c) for v, c in steps]))
+    return (
+        db.ThresholdsConfig()
+        .mode(dm.ThresholdsMode.ABSOLUTE)
+        .steps([dm.Threshold(value=v, color=c) for v, c in steps])
+    )
 
 
-def time_series(grid: Grid, title: str, description: str, targets: Sequence[Target], unit: str,
-                *, width: int = 12, height: int = 8, objective: float | None = None,
-                stacked: bool = False, minimum: float | None = 0) -> timeseries.Panel:
+def time_series(
+    grid: Grid,
+    title: str,
+    description: str,
+    targets: Sequence[Target],
+    unit: str,
+    *,
+    width: int = 12,
+    height: int = 8,
+    objective: float | None = None,
+    stacked: bool = False,
+    minimum: float | None = 0,
+) -> timeseries.Panel:
     """A time series; `objective` draws a dashed red threshold line at that value."""
     panel_id, pos = grid.place(width, height)
-    panel = (timeseries.Panel().id(panel_id).grid_pos(pos).title(title)
-             .description(description).datasource(DATASOURCE).unit(unit)
-             .targets(_queries(targets)).line_width(1).fill_opacity(10))
+    panel = (
+        timeseries.Panel()
+        .id(panel_id)
+        .grid_pos(pos)
+        .title(title)
+        .description(description)
+        .datasource(DATASOURCE)
+        .unit(unit)
+        .targets(_queries(targets))
+        .line_width(1)
+        .fill_opacity(10)
+    )
     if minimum is not None:
         panel.min(minimum)
     if objective is not None:
         panel.thresholds(thresholds((None, "green"), (objective, "red")))
-        panel.thresholds_style(common_builders.GraphThresholdsStyleConfig()
-                               .mode(common.GraphThresholdsStyleMode.DASHED))
+        panel.thresholds_style(
+            common_builders.GraphThresholdsStyleConfig().mode(
+                common.GraphThresholdsStyleMode.DASHED
+            )
+        )
     if stacked:
         panel.stacking(common_builders.StackingConfig().mode(common.StackingMode.NORMAL))
         panel.fill_opacity(60)
     return panel
 
 
-def single_stat(grid: Grid, title: str, description: str, target: Target, unit: str,
-                steps: Sequence[tuple[float | None, str]], *, width: int = 6,
-                height: int = 4, decimals: float | None = None) -> stat.Panel:
+def single_stat(
+    grid: Grid,
+    title: str,
+    description: str,
+    target: Target,
+    unit: str,
+    steps: Sequence[tuple[float | None, str]],
+    *,
+    width: int = 6,
+    height: int = 4,
+    decimals: float | None = None,
+) -> stat.Panel:
     panel_id, pos = grid.place(width, height)
-    panel = (stat.Panel().id(panel_id).grid_pos(pos).title(title).description(description)
-             .datasource(DATASOURCE).unit(unit).targets(_queries([target], instant=True))
-             .thresholds(thresholds(*steps)).color_mode(common.BigValueColorMode.BACKGROUND)
-             .graph_mode(common.BigValueGraphMode.NONE)
-             .reduce_options(common_builders.ReduceDataOptions().calcs(["lastNotNull"])))
+    panel = (
+        stat.Panel()
+        .id(panel_id)
+        .grid_pos(pos)
+        .title(title)
+        .description(description)
+        .datasource(DATASOURCE)
+        .unit(unit)
+        .targets(_queries([target], instant=True))
+        .thresholds(thresholds(*steps))
+        .color_mode(common.BigValueColorMode.BACKGROUND)
+        .graph_mode(common.BigValueGraphMode.NONE)
+        .reduce_options(common_builders.ReduceDataOptions().calcs(["lastNotNull"]))
+    )
     if decimals is not None:
         panel.decimals(decimals)
     return panel
@@ -107,20 +155,31 @@ def single_stat(grid: Grid, title: str, description: str, target: Target, unit: 
 
 def note(grid: Grid, title: str, markdown: str, *, width: int = 24, height: int = 3) -> text.Panel:
     panel_id, pos = grid.place(width, height)
-    return (text.Panel().id(panel_id).grid_pos(pos).title(title)
-            .mode(text_models.TextMode.MARKDOWN).content(markdown))
+    return (
+        text.Panel()
+        .id(panel_id)
+        .grid_pos(pos)
+        .title(title)
+        .mode(text_models.TextMode.MARKDOWN)
+        .content(markdown)
+    )
 
 
 def datasource_variable() -> db.DatasourceVariable:
-    return (db.DatasourceVariable("datasource").label("Data source").type("prometheus")
-            .regex(""))
+    return db.DatasourceVariable("datasource").label("Data source").type("prometheus").regex("")
 
 
-def query_variable(name: str, label: str, query: str, *, multi: bool = False,
-                   include_all: bool = False) -> db.QueryVariable:
-    variable = (db.QueryVariable(name).label(label).query(query).datasource(DATASOURCE)
-                .refresh(dm.VariableRefresh.ON_TIME_RANGE_CHANGED)
-                .sort(dm.VariableSort.ALPHABETICAL_ASC))
+def query_variable(
+    name: str, label: str, query: str, *, multi: bool = False, include_all: bool = False
+) -> db.QueryVariable:
+    variable = (
+        db.QueryVariable(name)
+        .label(label)
+        .query(query)
+        .datasource(DATASOURCE)
+        .refresh(dm.VariableRefresh.ON_TIME_RANGE_CHANGED)
+        .sort(dm.VariableSort.ALPHABETICAL_ASC)
+    )
     if multi:
         variable.multi(True)
     if include_all:
@@ -129,6 +188,14 @@ def query_variable(name: str, label: str, query: str, *, multi: bool = False,
 
 
 def new_dashboard(uid: str, title: str, description: str, tags: Sequence[str]) -> db.Dashboard:
-    return (db.Dashboard(title).uid(uid).description(description).tags(list(tags))
-            .timezone("browser").time("now-6h", "now").refresh("1m").editable()
-            .tooltip(dm.DashboardCursorSync.CROSSHAIR))
+    return (
+        db.Dashboard(title)
+        .uid(uid)
+        .description(description)
+        .tags(list(tags))
+        .timezone("browser")
+        .time("now-6h", "now")
+        .refresh("1m")
+        .editable()
+        .tooltip(dm.DashboardCursorSync.CROSSHAIR)
+    )

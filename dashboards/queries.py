@@ -49,16 +49,21 @@ def error_ratio(selector: str = API, window: str = RATE) -> str:
     return f"({errors} or vector(0)) / {total}"
 
 
-def latency_quantile(q: float, by: str = "le, route", selector: str = API,
-                     window: str = RATE) -> str:
-    return (f"histogram_quantile({q}, sum by ({by}) "
-            f"(rate({REQUEST_DURATION}_bucket{{{selector}}}[{window}])))")
+def latency_quantile(
+    q: float, by: str = "le, route", selector: str = API, window: str = RATE
+) -> str:
+    return (
+        f"histogram_quantile({q}, sum by ({by}) "
+        f"(rate({REQUEST_DURATION}_bucket{{{selector}}}[{window}])))"
+    )
 
 
 def slow_request_rate() -> str:
     total = f"sum by (route) (rate({REQUEST_DURATION}_count{{{API}}}[{RATE}]))"
-    fast = (f'sum by (route) (rate({REQUEST_DURATION}_bucket{{{API}, '
-            f'le="{SLOW_REQUEST_SECONDS}"}}[{RATE}]))')
+    fast = (
+        f"sum by (route) (rate({REQUEST_DURATION}_bucket{{{API}, "
+        f'le="{SLOW_REQUEST_SECONDS}"}}[{RATE}]))'
+    )
     return f"{total} - {fast}"
 
 
@@ -79,8 +84,7 @@ def app_version() -> str:
 
 
 def pool_usage() -> str:
-    return (f"sum({POOL_SIZE}{{{ENV}}} - {POOL_AVAILABLE}{{{ENV}}}) "
-            f"/ sum({POOL_MAX}{{{ENV}}})")
+    return f"sum({POOL_SIZE}{{{ENV}}} - {POOL_AVAILABLE}{{{ENV}}}) / sum({POOL_MAX}{{{ENV}}})"
 
 
 def pool_gauge(metric: str) -> str:
@@ -118,8 +122,10 @@ ENDPOINTS = 'monitor_type=~"http|keyword"'
 
 def availability(window: str, step: str) -> str:
     """Share of `step` samples in `window` where the monitor was UP (status 1)."""
-    return (f"avg by (monitor_name) (avg_over_time(({MONITOR_STATUS}{{{ENDPOINTS}}} == bool 1)"
-            f"[{window}:{step}]))")
+    return (
+        f"avg by (monitor_name) (avg_over_time(({MONITOR_STATUS}{{{ENDPOINTS}}} == bool 1)"
+        f"[{window}:{step}]))"
+    )
 
 
 def endpoint_status() -> str:

@@ -18,16 +18,18 @@ from dashboards.catalog import dashboards
 DEFAULT_RUNBOOK_BASE = "https://github.com/careers-crm/platform/blob/main"
 
 
-def render(out: Path, environment: str, hosts: list[str], datasource_uid: str,
-           runbook_base: str) -> list[Path]:
+def render(
+    out: Path, environment: str, hosts: list[str], datasource_uid: str, runbook_base: str
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for uid, model in sorted(dashboards().items()):
         path = out / f"{uid}.json"
         path.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n")
         written.append(path)
-    rules = rule_group_json(alert_rules(environment, hosts), "careers-crm", datasource_uid,
-                            runbook_base)
+    rules = rule_group_json(
+        alert_rules(environment, hosts), "careers-crm", datasource_uid, runbook_base
+    )
     alerts = out / "alerts.json"
     alerts.write_text(json.dumps(rules, indent=2, sort_keys=True) + "\n")
     written.append(alerts)
@@ -49,30 +51,52 @@ def stack_inputs(stack: str, root: Path = Path(".")) -> dict[str, Any]:
     domain = get("domain")
     if not domain:
         raise SystemExit(f"error: careers-crm:domain is not set in Pulumi.{stack}.yaml")
-    hosts = [f"{get('dns.apiHost', 'api')}.{domain}", f"{get('dns.webHost', 'app')}.{domain}",
-             *json.loads(get("uptimeKuma.extraHosts", "[]"))]
-    return {"environment": stack, "hosts": list(dict.fromkeys(hosts)),
-            "datasource_uid": get("grafana.prometheusDatasourceUid", "grafanacloud-prom"),
-            "runbook_base": get("observability.runbookBaseUrl", DEFAULT_RUNBOOK_BASE)}
+    hosts = [
+        f"{get('dns.apiHost', 'api')}.{domain}",
+        f"{get('dns.webHost', 'app')}.{domain}",
+        *json.loads(get("uptimeKuma.extraHosts", "[]")),
+    ]
+    return {
+        "environment": stack,
+        "hosts": list(dict.fromkeys(hosts)),
+        "datasource_uid": get("grafana.prometheusDatasourceUid", "grafanacloud-prom"),
+        "runbook_base": get("observability.runbookBaseUrl", DEFAULT_RUNBOOK_BASE),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("build/dashboards"))
-    parser.add_argument("--stack", help="take environment, hosts, data source and runbook "
-                                        "base from Pulumi.<stack>.yaml (overrides the rest)")
+    parser.add_argument(
+        "--stack",
+        help="take environment, hosts, data source and runbook "
+        "base from Pulumi.<stack>.yaml (overrides the rest)",
+    )
     parser.add_argument("--environment", default="prod")
-    parser.add_argument("--host", action="append", default=[],
-                        help="public hostname that gets an endpoint-down rule (repeatable)")
+    parser.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        help="public hostname that gets an endpoint-down rule (repeatable)",
+    )
     parser.add_argument("--datasource-uid", default="grafanacloud-prom")
     parser.add_argument("--runbook-base", default=DEFAULT_RUNBOOK_BASE)
     args = parser.parse_args(argv)
-    inputs = {"environment": args.environment, "hosts": args.host,
-              "datasource_uid": args.datasource_uid, "runbook_base": args.runbook_base}
+    inputs = {
+        "environment": args.environment,
+        "hosts": args.host,
+        "datasource_uid": args.datasource_uid,
+        "runbook_base": args.runbook_base,
+    }
     if args.stack:
         inputs = stack_inputs(args.stack)
-    for path in render(args.out, inputs["environment"], inputs["hosts"],
-                       inputs["datasource_uid"], inputs["runbook_base"]):
+    for path in render(
+        args.out,
+        inputs["environment"],
+        inputs["hosts"],
+        inputs["datasource_uid"],
+        inputs["runbook_base"],
+    ):
         print(path)
     return 0
 

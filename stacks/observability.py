@@ -29,34 +29,55 @@ def _secret(value: pulumi.Output[str] | None, key: str) -> pulumi.Output[str]:
     return value
 
 
-def build(cfg: StackConfig, kuma_url: pulumi.Input[str],
-          supabase_dsn: pulumi.Output[str] | None) -> Observed:
+def build(
+    cfg: StackConfig, kuma_url: pulumi.Input[str], supabase_dsn: pulumi.Output[str] | None
+) -> Observed:
     """`supabase_dsn` is the database URL the keep-alive monitor queries (a secret)."""
     alerting, gcfg, kcfg = cfg.alerting, cfg.grafana, cfg.uptime_kuma
-    kind: Literal["discord", "slack"] = (
-        "slack" if alerting.webhook_kind == "slack" else "discord")
+    kind: Literal["discord", "slack"] = "slack" if alerting.webhook_kind == "slack" else "discord"
     webhook = _secret(alerting.webhook_url, "observability.webhookUrl")
     kuma_password = _secret(kcfg.admin_password, "uptimeKuma.adminPassword")
-    uptime = UptimeMonitoring("uptime", UptimeMonitoringArgs(
-        kuma_url=kuma_url, admin_username=kcfg.admin_username, admin_password=kuma_password,
-        api_host=cfg.dns.api_hostname, web_host=cfg.dns.web_hostname,
-        extra_hosts=kcfg.extra_hosts,
-        backup_push_token=_secret(kcfg.backup_push_token, "uptimeKuma.backupPushToken"),
-        supabase_dsn=_secret(supabase_dsn, "supabase.databaseUrl"),
-        notify_channel=kind, notify_webhook_url=webhook,
-        status_page_slug=kcfg.status_page_slug))
+    uptime = UptimeMonitoring(
+        "uptime",
+        UptimeMonitoringArgs(
+            kuma_url=kuma_url,
+            admin_username=kcfg.admin_username,
+            admin_password=kuma_password,
+            api_host=cfg.dns.api_hostname,
+            web_host=cfg.dns.web_hostname,
+            extra_hosts=kcfg.extra_hosts,
+            backup_push_token=_secret(kcfg.backup_push_token, "uptimeKuma.backupPushToken"),
+            supabase_dsn=_secret(supabase_dsn, "supabase.databaseUrl"),
+            notify_channel=kind,
+            notify_webhook_url=webhook,
+            status_page_slug=kcfg.status_page_slug,
+        ),
+    )
     hosts = tuple(uptime.monitored_hosts)
-    grafana = Observability("grafana", GrafanaArgs(
-        environment=cfg.stack, url=gcfg.url, auth=_secret(gcfg.auth, "grafana.auth"),
-        stack_id=gcfg.stack_id, connections_api_url=gcfg.connections_api_url,
-        connections_api_token=_secret(gcfg.connections_api_token,
-                                      "grafana.connectionsApiToken"),
-        prometheus_datasource_uid=gcfg.prometheus_datasource_uid,
-        alert_emails=alerting.emails, webhook_kind=kind, webhook_url=webhook,
-        api_hostname=cfg.dns.api_hostname,
-        metrics_token=_secret(gcfg.metrics_token, "grafana.metricsToken"),
-        kuma_url=kuma_url, kuma_username=kcfg.admin_username, kuma_password=kuma_password,
-        public_hosts=hosts, runbook_base=alerting.runbook_base_url))
+    grafana = Observability(
+        "grafana",
+        GrafanaArgs(
+            environment=cfg.stack,
+            url=gcfg.url,
+            auth=_secret(gcfg.auth, "grafana.auth"),
+            stack_id=gcfg.stack_id,
+            connections_api_url=gcfg.connections_api_url,
+            connections_api_token=_secret(
+                gcfg.connections_api_token, "grafana.connectionsApiToken"
+            ),
+            prometheus_datasource_uid=gcfg.prometheus_datasource_uid,
+            alert_emails=alerting.emails,
+            webhook_kind=kind,
+            webhook_url=webhook,
+            api_hostname=cfg.dns.api_hostname,
+            metrics_token=_secret(gcfg.metrics_token, "grafana.metricsToken"),
+            kuma_url=kuma_url,
+            kuma_username=kcfg.admin_username,
+            kuma_password=kuma_password,
+            public_hosts=hosts,
+            runbook_base=alerting.runbook_base_url,
+        ),
+    )
     return Observed(grafana=grafana, uptime=uptime, public_hosts=hosts)
 
 

@@ -120,17 +120,26 @@ class KumaClient:
         if slug not in {page["slug"] for page in self._api.get_status_pages()}:
             self._api.add_status_page(slug, title)
         self._api.save_status_page(
-            slug, title=title,
-            publicGroupList=[{"name": "Services", "weight": 1,
-                              "monitorList": [{"id": i} for i in sorted(monitor_ids)]}],
+            slug,
+            title=title,
+            publicGroupList=[
+                {
+                    "name": "Services",
+                    "weight": 1,
+                    "monitorList": [{"id": i} for i in sorted(monitor_ids)],
+                }
+            ],
         )
 
     def status_page_monitors(self, slug: str) -> list[int] | None:
         if slug not in {page["slug"] for page in self._api.get_status_pages()}:
             return None
         page = self._api.get_status_page(slug)
-        return sorted(int(m["id"]) for group in page.get("publicGroupList") or []
-                      for m in group.get("monitorList") or [])
+        return sorted(
+            int(m["id"])
+            for group in page.get("publicGroupList") or []
+            for m in group.get("monitorList") or []
+        )
 
     def delete_status_page(self, slug: str) -> None:
         if slug in {page["slug"] for page in self._api.get_status_pages()}:

@@ -52,27 +52,45 @@ def public_hosts(args: UptimeMonitoringArgs) -> list[str]:
 
 def monitor_specs(args: UptimeMonitoringArgs) -> list[MonitorSpec]:
     """Every monitor this stack owns; secrets are attached by the component, not here."""
-    specs = [MonitorSpec(
-        key="api-readyz", name=READINESS_MONITOR, kind="keyword",
-        url=f"https://{args.api_host}/readyz", keyword=args.readiness_keyword,
-        interval=args.interval_seconds, tls_expiry_alert=True,
-        description="API readiness (database reachable); Grafana alerts on it",
-    )]
-    specs += [MonitorSpec(
-        key=f"https-{host}", name=endpoint_monitor_name(host), kind="http",
-        url=f"https://{host}{'/healthz' if host == args.api_host else '/'}",
-        interval=args.interval_seconds, tls_expiry_alert=True,
-        description=f"Public endpoint {host} answers over HTTPS; TLS expiry alerts on",
-    ) for host in public_hosts(args)]
+    specs = [
+        MonitorSpec(
+            key="api-readyz",
+            name=READINESS_MONITOR,
+            kind="keyword",
+            url=f"https://{args.api_host}/readyz",
+            keyword=args.readiness_keyword,
+            interval=args.interval_seconds,
+            tls_expiry_alert=True,
+            description="API readiness (database reachable); Grafana alerts on it",
+        )
+    ]
     specs += [
         MonitorSpec(
-            key="backup-heartbeat", name=BACKUP_MONITOR, kind="push",
-            interval=BACKUP_PERIOD_SECONDS, max_retries=0,
+            key=f"https-{host}",
+            name=endpoint_monitor_name(host),
+            kind="http",
+            url=f"https://{host}{'/healthz' if host == args.api_host else '/'}",
+            interval=args.interval_seconds,
+            tls_expiry_alert=True,
+            description=f"Public endpoint {host} answers over HTTPS; TLS expiry alerts on",
+        )
+        for host in public_hosts(args)
+    ]
+    specs += [
+        MonitorSpec(
+            key="backup-heartbeat",
+            name=BACKUP_MONITOR,
+            kind="push",
+            interval=BACKUP_PERIOD_SECONDS,
+            max_retries=0,
             description="The nightly pg_dump-to-R2 job pushes here when it succeeds",
         ),
         MonitorSpec(
-            key="supabase-keepalive", name=KEEPALIVE_MONITOR, kind="postgres",
-            query="SELECT 1", interval=KEEPALIVE_PERIOD_SECONDS,
+            key="supabase-keepalive",
+            name=KEEPALIVE_MONITOR,
+            kind="postgres",
+            query="SELECT 1",
+            interval=KEEPALIVE_PERIOD_SECONDS,
             description="Queries the free Supabase project so it is never paused as idle",
         ),
     ]
@@ -82,8 +100,9 @@ def monitor_specs(args: UptimeMonitoringArgs) -> list[MonitorSpec]:
 class UptimeMonitoring(pulumi.ComponentResource):
     monitor_ids: pulumi.Output[dict[str, int]]
 
-    def __init__(self, name: str, args: UptimeMonitoringArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: UptimeMonitoringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__("crm:observability:UptimeMonitoring", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         connection: dict[str, Any] = {
@@ -91,49 +110,76 @@ class UptimeMonitoring(pulumi.ComponentResource):
             "admin_username": args.admin_username,
             "admin_password": pulumi.Output.secret(args.admin_password),
         }
-        notification = Notification(f"{name}-notify", {
-            **connection, "name": f"careers-crm {args.notify_channel}",
-            "channel": args.notify_channel,
-            "webhook_url": pulumi.Output.secret(args.notify_webhook_url),
-        }, child)
+        notification = Notification(
+            f"{name}-notify",
+            {
+                **connection,
+                "name": f"careers-crm {args.notify_channel}",
+                "channel": args.notify_channel,
+                "webhook_url": pulumi.Output.secret(args.notify_webhook_url),
+            },
+            child,
+        )
         secrets: dict[str, dict[str, Any]] = {
             "backup-heartbeat": {"push_token": pulumi.Output.secret(args.backup_push_token)},
-            "supabase-keepalive": {
-                "connection_string": pulumi.Output.secret(args.supabase_dsn)},
+            "supabase-keepalive": {"connection_string": pulumi.Output.secret(args.supabase_dsn)},
         }
         self.monitors: dict[str, Monitor] = {}
         for spec in monitor_specs(args):
             public, _ = split_spec(spec)
-            self.monitors[spec.key] = Monitor(f"{name}-{spec.key}", {
+            self.monitors[spec.key] = Monitor(
+                f"{name}-{spec.key}",
+                {
+                    **connection,
+                    "spec": notification.notification_id.apply(_with_notification(public)),
+                    "secrets": {
+                        "push_token": None,
+                        "connection_string": None,
+                        **secrets.get(spec.key, {}),
+                    },
+                },
+                child,
+            )
+        on_page = [
+            m.monitor_id
+            for key, m in self.monitors.items()
+            if key not in ("supabase-keepalive", "backup-heartbeat")
+        ]
+        StatusPage(
+            f"{name}-status-page",
+            {
                 **connection,
-                "spec": notification.notification_id.apply(_with_notification(public)),
-                "secrets": {"push_token": None, "connection_string": None,
-                            **secrets.get(spec.key, {})},
-            }, child)
-        on_page = [m.monitor_id for key, m in self.monitors.items()
-                   if key not in ("supabase-keepalive", "backup-heartbeat")]
-        StatusPage(f"{name}-status-page", {
-            **connection, "slug": args.status_page_slug, "title": args.status_page_title,
-            "monitor_ids": on_page,
-        }, child)
+                "slug": args.status_page_slug,
+                "title": args.status_page_title,
+                "monitor_ids": on_page,
+            },
+            child,
+        )
         self.status_page_url = pulumi.Output.concat(
             pulumi.Output.from_input(args.kuma_url).apply(lambda u: u.rstrip("/")),
-            "/status/", args.status_page_slug)
+            "/status/",
+            args.status_page_slug,
+        )
         push_url: pulumi.Output[str] = pulumi.Output.concat(
             pulumi.Output.from_input(args.kuma_url).apply(lambda u: u.rstrip("/")),
-            "/api/push/", args.backup_push_token, "?status=up&msg=OK")
+            "/api/push/",
+            args.backup_push_token,
+            "?status=up&msg=OK",
+        )
         self.backup_push_url: pulumi.Output[str] = pulumi.Output.secret(push_url)
         self.monitored_hosts = public_hosts(args)
-        self.monitor_ids = pulumi.Output.all(
-            **{k: m.monitor_id for k, m in self.monitors.items()})
-        self.register_outputs({
-            "status_page_url": self.status_page_url,
-            "backup_push_url": self.backup_push_url,
-            "monitored_hosts": self.monitored_hosts,
-        })
+        self.monitor_ids = pulumi.Output.all(**{k: m.monitor_id for k, m in self.monitors.items()})
+        self.register_outputs(
+            {
+                "status_page_url": self.status_page_url,
+                "backup_push_url": self.backup_push_url,
+                "monitored_hosts": self.monitored_hosts,
+            }
+        )
 
 
 def _with_notification(public: dict[str, Any]) -> Callable[[int], dict[str, Any]]:
     def attach(notification_id: int) -> dict[str, Any]:
         return {**public, "notification_ids": [notification_id]}
+
     return attach

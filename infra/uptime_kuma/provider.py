@@ -172,26 +172,38 @@ _SECRET_OUTS = ["admin_password", "secrets", "webhook_url"]
 class Monitor(pulumi.dynamic.Resource, module="uptimekuma", name="Monitor"):
     monitor_id: pulumi.Output[int]
 
-    def __init__(self, name: str, props: dict[str, Any],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         secret = pulumi.ResourceOptions(additional_secret_outputs=_SECRET_OUTS)
-        super().__init__(MonitorProvider(), name, {**props, "monitor_id": None},
-                         pulumi.ResourceOptions.merge(opts, secret))
+        super().__init__(
+            MonitorProvider(),
+            name,
+            {**props, "monitor_id": None},
+            pulumi.ResourceOptions.merge(opts, secret),
+        )
 
 
 class Notification(pulumi.dynamic.Resource, module="uptimekuma", name="Notification"):
     notification_id: pulumi.Output[int]
 
-    def __init__(self, name: str, props: dict[str, Any],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         secret = pulumi.ResourceOptions(additional_secret_outputs=_SECRET_OUTS)
-        super().__init__(NotificationProvider(), name, {**props, "notification_id": None},
-                         pulumi.ResourceOptions.merge(opts, secret))
+        super().__init__(
+            NotificationProvider(),
+            name,
+            {**props, "notification_id": None},
+            pulumi.ResourceOptions.merge(opts, secret),
+        )
 
 
 class StatusPage(pulumi.dynamic.Resource, module="uptimekuma", name="StatusPage"):
-    def __init__(self, name: str, props: dict[str, Any],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         secret = pulumi.ResourceOptions(additional_secret_outputs=_SECRET_OUTS)
-        super().__init__(StatusPageProvider(), name, props,
-                         pulumi.ResourceOptions.merge(opts, secret))
+        super().__init__(
+            StatusPageProvider(), name, props, pulumi.ResourceOptions.merge(opts, secret)
+        )

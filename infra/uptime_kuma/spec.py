@@ -18,9 +18,21 @@ OWNER_TAG = "careers-crm"
 
 # Fields the provider owns: compared for drift, written on create/update.
 MANAGED_FIELDS: tuple[str, ...] = (
-    "name", "type", "url", "keyword", "interval", "maxretries", "retryInterval",
-    "expiryNotification", "ignoreTls", "pushToken", "databaseConnectionString",
-    "databaseQuery", "description", "accepted_statuscodes", "notificationIDList",
+    "name",
+    "type",
+    "url",
+    "keyword",
+    "interval",
+    "maxretries",
+    "retryInterval",
+    "expiryNotification",
+    "ignoreTls",
+    "pushToken",
+    "databaseConnectionString",
+    "databaseQuery",
+    "description",
+    "accepted_statuscodes",
+    "notificationIDList",
 )
 SECRET_FIELDS: tuple[str, ...] = ("pushToken", "databaseConnectionString")
 
@@ -78,25 +90,38 @@ class MonitorSpec:
     def to_props(self) -> dict[str, Any]:
         """Plain, serialisable inputs for the dynamic resource."""
         return {
-            "key": self.key, "name": self.name, "kind": self.kind, "url": self.url,
-            "keyword": self.keyword, "interval": self.interval, "max_retries": self.max_retries,
-            "retry_interval": self.retry_interval, "tls_expiry_alert": self.tls_expiry_alert,
-            "push_token": self.push_token, "connection_string": self.connection_string,
-            "query": self.query, "description": self.description,
+            "key": self.key,
+            "name": self.name,
+            "kind": self.kind,
+            "url": self.url,
+            "keyword": self.keyword,
+            "interval": self.interval,
+            "max_retries": self.max_retries,
+            "retry_interval": self.retry_interval,
+            "tls_expiry_alert": self.tls_expiry_alert,
+            "push_token": self.push_token,
+            "connection_string": self.connection_string,
+            "query": self.query,
+            "description": self.description,
             "notification_ids": list(self.notification_ids),
         }
 
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> MonitorSpec:
         return cls(
-            key=str(props["key"]), name=str(props["name"]), kind=props["kind"],
-            url=props.get("url"), keyword=props.get("keyword"),
+            key=str(props["key"]),
+            name=str(props["name"]),
+            kind=props["kind"],
+            url=props.get("url"),
+            keyword=props.get("keyword"),
             interval=int(props.get("interval", 60)),
             max_retries=int(props.get("max_retries", 2)),
             retry_interval=int(props.get("retry_interval", 60)),
             tls_expiry_alert=bool(props.get("tls_expiry_alert", False)),
-            push_token=props.get("push_token"), connection_string=props.get("connection_string"),
-            query=props.get("query"), description=str(props.get("description") or ""),
+            push_token=props.get("push_token"),
+            connection_string=props.get("connection_string"),
+            query=props.get("query"),
+            description=str(props.get("description") or ""),
             notification_ids=tuple(int(i) for i in props.get("notification_ids") or ()),
         )
 
@@ -114,15 +139,21 @@ def validate(spec: MonitorSpec, with_secrets: bool = True) -> list[str]:
     token = spec.push_token or ""
     if with_secrets and spec.kind == "push" and len(token) < 10:
         problems.append("push monitors need a push token of at least 10 characters")
-    if with_secrets and spec.kind == "postgres" and not (spec.connection_string or "").startswith(
-        ("postgres://", "postgresql://")
+    if (
+        with_secrets
+        and spec.kind == "postgres"
+        and not (spec.connection_string or "").startswith(("postgres://", "postgresql://"))
     ):
         problems.append("postgres monitors need a postgres:// connection string")
-    elif with_secrets and spec.kind == "postgres" and not urlsplit(
-        spec.connection_string or ""
-    ).password:
-        problems.append("the postgres connection string needs a password (Uptime Kuma's "
-                        "postgres monitor fails with 'Password is undefined' without one)")
+    elif (
+        with_secrets
+        and spec.kind == "postgres"
+        and not urlsplit(spec.connection_string or "").password
+    ):
+        problems.append(
+            "the postgres connection string needs a password (Uptime Kuma's "
+            "postgres monitor fails with 'Password is undefined' without one)"
+        )
     if spec.interval < 20:
         problems.append("interval must be at least 20 s (Uptime Kuma's minimum)")
     if not spec.key or not spec.name:
@@ -166,11 +197,18 @@ def props_from_live(key: str, monitor: dict[str, Any]) -> dict[str, Any]:
     """The live monitor expressed as `MonitorSpec.to_props()` keys, for refresh and drift."""
     live = live_fields(monitor)
     return {
-        "key": key, "name": live["name"], "kind": live["type"], "url": live["url"],
-        "keyword": live["keyword"], "interval": live["interval"],
-        "max_retries": live["maxretries"], "retry_interval": live["retryInterval"],
-        "tls_expiry_alert": live["expiryNotification"], "push_token": live["pushToken"],
-        "connection_string": live["databaseConnectionString"], "query": live["databaseQuery"],
+        "key": key,
+        "name": live["name"],
+        "kind": live["type"],
+        "url": live["url"],
+        "keyword": live["keyword"],
+        "interval": live["interval"],
+        "max_retries": live["maxretries"],
+        "retry_interval": live["retryInterval"],
+        "tls_expiry_alert": live["expiryNotification"],
+        "push_token": live["pushToken"],
+        "connection_string": live["databaseConnectionString"],
+        "query": live["databaseQuery"],
         "description": live["description"] or "",
         "notification_ids": live["notificationIDList"],
     }

@@ -59,13 +59,14 @@ def test_valid_for_the_pinned_schema(models: dict[str, dict[str, Any]], uid: str
 
 
 def panel_boxes(model: dict[str, Any]) -> list[tuple[int, int, int, int, int]]:
-    return [(p["id"], p["gridPos"]["x"], p["gridPos"]["y"], p["gridPos"]["w"],
-             p["gridPos"]["h"]) for p in model["panels"]]
+    return [
+        (p["id"], p["gridPos"]["x"], p["gridPos"]["y"], p["gridPos"]["w"], p["gridPos"]["h"])
+        for p in model["panels"]
+    ]
 
 
 @pytest.mark.parametrize("uid", ["crm-api-overview", "crm-database", "crm-jobs", "crm-uptime"])
-def test_ids_unique_and_grid_without_overlap(models: dict[str, dict[str, Any]],
-                                             uid: str) -> None:
+def test_ids_unique_and_grid_without_overlap(models: dict[str, dict[str, Any]], uid: str) -> None:
     boxes = panel_boxes(models[uid])
     ids = [b[0] for b in boxes]
     assert len(ids) == len(set(ids))
@@ -92,8 +93,9 @@ def test_units_set_and_variables_used(models: dict[str, dict[str, Any]]) -> None
 
 
 def test_latency_panel_draws_the_200ms_objective(models: dict[str, dict[str, Any]]) -> None:
-    [panel] = [p for p in models["crm-api-overview"]["panels"]
-               if p["title"].startswith("Latency p50")]
+    [panel] = [
+        p for p in models["crm-api-overview"]["panels"] if p["title"].startswith("Latency p50")
+    ]
     defaults = panel["fieldConfig"]["defaults"]
     assert {"value": 0.2, "color": "red"} in defaults["thresholds"]["steps"]
     assert defaults["custom"]["thresholdsStyle"]["mode"] in ("line", "dashed")
@@ -103,9 +105,13 @@ def test_latency_panel_draws_the_200ms_objective(models: dict[str, dict[str, Any
 def test_alert_rules_cover_the_issue() -> None:
     rules = alert_rules("prod", HOSTS)
     titles = [r.title for r in rules]
-    assert titles[:5] == ["API p95 latency over 200 ms", "API 5xx ratio over 1%",
-                          "API readiness failing", "Reminders failing",
-                          "Nightly backup heartbeat missed"]
+    assert titles[:5] == [
+        "API p95 latency over 200 ms",
+        "API 5xx ratio over 1%",
+        "API readiness failing",
+        "Reminders failing",
+        "Nightly backup heartbeat missed",
+    ]
     assert [r.labels.get("hostname") for r in rules[5:]] == HOSTS
     assert len({r.uid for r in rules}) == len(rules)
     p95 = rules[0]
@@ -124,8 +130,12 @@ def github_anchors(markdown: str) -> set[str]:
 
 def test_every_rule_links_an_existing_runbook_section() -> None:
     anchors = github_anchors((ROOT / RUNBOOK_DOC).read_text())
-    group = rule_group_json(alert_rules("prod", HOSTS), "careers-crm", "grafanacloud-prom",
-                            "https://github.com/o/r/blob/main")
+    group = rule_group_json(
+        alert_rules("prod", HOSTS),
+        "careers-crm",
+        "grafanacloud-prom",
+        "https://github.com/o/r/blob/main",
+    )
     for rule in group["rules"]:
         url = rule["annotations"]["runbook_url"]
         assert url.startswith(f"https://github.com/o/r/blob/main/{RUNBOOK_DOC}#")
@@ -137,8 +147,11 @@ def all_expressions() -> list[tuple[str, str]]:
     out = []
     for uid, model in dashboards().items():
         out += [(f"{uid}: {title}", expr) for title, expr in expressions(model)]
-        out += [(f"{uid}: variable {name}", query) for name, query in variable_queries(model)
-                if not query.startswith("label_values(")]
+        out += [
+            (f"{uid}: variable {name}", query)
+            for name, query in variable_queries(model)
+            if not query.startswith("label_values(")
+        ]
     out += [(f"alert: {r.title}", r.expr) for r in alert_rules("test", HOSTS)]
     return out
 
@@ -148,17 +161,34 @@ def test_every_promql_expression_parses(tmp_path: Path) -> None:
     if promtool is None:
         pytest.fail("promtool missing: run .ci/ensure-system-packages (Debian prometheus)")
     exprs = all_expressions()
-    rules = {"groups": [{"name": "parse", "rules": [
-        {"record": f"check:{i}", "expr": substitute(expr)} for i, (_, expr) in enumerate(exprs)
-    ]}]}
+    rules = {
+        "groups": [
+            {
+                "name": "parse",
+                "rules": [
+                    {"record": f"check:{i}", "expr": substitute(expr)}
+                    for i, (_, expr) in enumerate(exprs)
+                ],
+            }
+        ]
+    }
     path = tmp_path / "rules.yml"
     path.write_text(yaml.safe_dump(rules))
-    result = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True,
-                            text=True)
+    result = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(exprs)} rules found" in result.stdout
-    path.write_text(yaml.safe_dump({"groups": [{"name": "bad", "rules": [
-        {"record": "check:bad", "expr": "sum by (route (rate(x[5m]))"}]}]}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "groups": [
+                    {
+                        "name": "bad",
+                        "rules": [{"record": "check:bad", "expr": "sum by (route (rate(x[5m]))"}],
+                    }
+                ]
+            }
+        )
+    )
     bad = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True)
     assert bad.returncode != 0, "promtool must reject a broken expression"
 
@@ -166,7 +196,13 @@ def test_every_promql_expression_parses(tmp_path: Path) -> None:
 def test_render_writes_every_file(tmp_path: Path) -> None:
     written = render(tmp_path, "prod", HOSTS, "grafanacloud-prom", "https://example.test")
     names = sorted(p.name for p in written)
-    assert names == ["alerts.json", "crm-api-overview.json", "crm-database.json",
-                     "crm-jobs.json", "crm-uptime.json", "index.json"]
+    assert names == [
+        "alerts.json",
+        "crm-api-overview.json",
+        "crm-database.json",
+        "crm-jobs.json",
+        "crm-uptime.json",
+        "index.json",
+    ]
     assert json.loads((tmp_path / "crm-jobs.json").read_text()) == dashboards()["crm-jobs"]
     assert len(json.loads((tmp_path / "alerts.json").read_text())["rules"]) == 7

@@ -74,9 +74,12 @@ def drive_traffic(base: str, identity: Identity, dsn: str) -> dict[str, int]:
             hit("GET", "/healthz")
             hit("GET", "/me", headers=auth)
             hit("GET", "/students", headers=auth)
-            hit("POST", "/students", headers=auth,
-                json={"first_name": "Ada", "last_name": f"L{i}",
-                      "email": f"ada{i}@example.test"})
+            hit(
+                "POST",
+                "/students",
+                headers=auth,
+                json={"first_name": "Ada", "last_name": f"L{i}", "email": f"ada{i}@example.test"},
+            )
             hit("GET", "/students", headers={"Authorization": "Bearer fake.not.a-jwt"})
             time.sleep(0.1)
     return seen
@@ -87,43 +90,80 @@ def kuma_monitors(kuma: KumaServer, app_url: str, dsn: str) -> None:
     hostname and Supabase (trust auth ignores the password Kuma insists on)."""
     provider = MonitorProvider()
     specs = [
-        MonitorSpec(key="api-readyz", name=READINESS_MONITOR, kind="keyword",
-                    url=f"{app_url}/readyz", keyword=READINESS_KEYWORD, interval=20),
-        MonitorSpec(key=f"https-{HOST}", name=endpoint_monitor_name(HOST), kind="http",
-                    url=f"{app_url}/healthz", interval=20),
-        MonitorSpec(key="backup-heartbeat", name=BACKUP_MONITOR, kind="push",
-                    push_token=PUSH_TOKEN, interval=90000, max_retries=0),
-        MonitorSpec(key="supabase-keepalive", name=KEEPALIVE_MONITOR, kind="postgres",
-                    connection_string=dsn.replace("postgres@", "postgres:fake-pw@"),
-                    query="SELECT 1", interval=20),
+        MonitorSpec(
+            key="api-readyz",
+            name=READINESS_MONITOR,
+            kind="keyword",
+            url=f"{app_url}/readyz",
+            keyword=READINESS_KEYWORD,
+            interval=20,
+        ),
+        MonitorSpec(
+            key=f"https-{HOST}",
+            name=endpoint_monitor_name(HOST),
+            kind="http",
+            url=f"{app_url}/healthz",
+            interval=20,
+        ),
+        MonitorSpec(
+            key="backup-heartbeat",
+            name=BACKUP_MONITOR,
+            kind="push",
+            push_token=PUSH_TOKEN,
+            interval=90000,
+            max_retries=0,
+        ),
+        MonitorSpec(
+            key="supabase-keepalive",
+            name=KEEPALIVE_MONITOR,
+            kind="postgres",
+            connection_string=dsn.replace("postgres@", "postgres:fake-pw@"),
+            query="SELECT 1",
+            interval=20,
+        ),
     ]
     for spec in specs:
         public, secret = split_spec(spec)
-        provider.create({"kuma_url": kuma.url, "admin_username": ADMIN_USER,
-                         "admin_password": ADMIN_PASSWORD, "spec": public, "secrets": secret})
+        provider.create(
+            {
+                "kuma_url": kuma.url,
+                "admin_username": ADMIN_USER,
+                "admin_password": ADMIN_PASSWORD,
+                "spec": public,
+                "secrets": secret,
+            }
+        )
     assert httpx.get(f"{kuma.url}/api/push/{PUSH_TOKEN}?status=up&msg=OK").json()["ok"]
 
 
 def scrape_configs(app_url: str, kuma_url: str) -> list[dict[str, Any]]:
     app, kuma = urlparse(app_url), urlparse(kuma_url)
     return [
-        {"job_name": "crm-api", "metrics_path": "/metrics",
-         "authorization": {"type": "Bearer", "credentials": METRICS_TOKEN},
-         "static_configs": [{"targets": [app.netloc], "labels": {"environment": ENVIRONMENT}}]},
-        {"job_name": "uptime-kuma", "metrics_path": "/metrics", "scrape_interval": "2s",
-         "basic_auth": {"username": ADMIN_USER, "password": ADMIN_PASSWORD},
-         "static_configs": [{"targets": [kuma.netloc],
-                             "labels": {"environment": ENVIRONMENT}}]},
+        {
+            "job_name": "crm-api",
+            "metrics_path": "/metrics",
+            "authorization": {"type": "Bearer", "credentials": METRICS_TOKEN},
+            "static_configs": [{"targets": [app.netloc], "labels": {"environment": ENVIRONMENT}}],
+        },
+        {
+            "job_name": "uptime-kuma",
+            "metrics_path": "/metrics",
+            "scrape_interval": "2s",
+            "basic_auth": {"username": ADMIN_USER, "password": ADMIN_PASSWORD},
+            "static_configs": [{"targets": [kuma.netloc], "labels": {"environment": ENVIRONMENT}}],
+        },
     ]
 
 
 @pytest.fixture(scope="module")
 def live(postgres_server: PostgresServer) -> Iterator[Live]:
     dsn = postgres_server.create_database("crm_observability")
-    with JwksServer() as identity, \
-            serving(create_app(app_settings(dsn, identity))) as app_url, \
-            kuma_for_tests() as kuma, \
-            running_prometheus(scrape_configs(app_url, kuma.url)) as prom:
+    with (
+        JwksServer() as identity,
+        serving(create_app(app_settings(dsn, identity))) as app_url,
+        kuma_for_tests() as kuma,
+        running_prometheus(scrape_configs(app_url, kuma.url)) as prom,
+    ):
         wait_for_targets(prom, {"crm-api"}, samples=2)
         traffic = drive_traffic(app_url, identity, dsn)
         kuma_monitors(kuma, app_url, dsn)
@@ -199,8 +239,12 @@ def test_every_metric_queried_is_exported(live: Live) -> None:
     names = set()
     for _, expr in every_expression():
         names |= set(re.findall(r"\b([a-z_]+)\{", expr))  # every selector has {labels}
-    assert {"crm_http_request_duration_seconds_bucket", "crm_db_pool_waiting",
-            "crm_reminders", "monitor_status"} <= names, "the name extraction is broken"
+    assert {
+        "crm_http_request_duration_seconds_bucket",
+        "crm_db_pool_waiting",
+        "crm_reminders",
+        "monitor_status",
+    } <= names, "the name extraction is broken"
     assert names <= exported, f"queried but never exported: {sorted(names - exported)}"
 
 
@@ -210,27 +254,36 @@ def test_template_variables_resolve(live: Live) -> None:
             match = re.fullmatch(r"label_values\((.+), (\w+)\)", substitute(text))
             assert match, f"{uid}: variable {name} is not label_values(selector, label)"
             selector, label = match.groups()
-            values = httpx.get(f"{live.prometheus}/api/v1/label/{label}/values",
-                               params={"match[]": selector}).json()["data"]
+            values = httpx.get(
+                f"{live.prometheus}/api/v1/label/{label}/values", params={"match[]": selector}
+            ).json()["data"]
             assert values, f"{uid}: variable {name} ({text}) has no values"
             if name == "env":
                 assert values == [ENVIRONMENT]
 
 
 def test_latency_and_error_figures_are_sane(live: Live) -> None:
-    [ratio] = query(live.prometheus, substitute(
-        alert_rules(ENVIRONMENT, [HOST])[1].expr.replace("[5m]", "[1m]")))
+    [ratio] = query(
+        live.prometheus,
+        substitute(alert_rules(ENVIRONMENT, [HOST])[1].expr.replace("[5m]", "[1m]")),
+    )
     assert 0 <= float(ratio["value"][1]) < 1
-    routes = {r["metric"]["route"] for r in query(
-        live.prometheus, 'sum by (route) (crm_http_request_duration_seconds_count'
-        '{environment="test"})')}
+    routes = {
+        r["metric"]["route"]
+        for r in query(
+            live.prometheus,
+            'sum by (route) (crm_http_request_duration_seconds_count{environment="test"})',
+        )
+    }
     assert {"/readyz", "/students"} <= routes
 
 
 def test_kuma_sees_the_ready_app_and_the_database(live: Live) -> None:
     """The readiness keyword matches the real /readyz body; the keep-alive query runs."""
-    status = {r["metric"]["monitor_name"]: float(r["value"][1])
-              for r in query(live.prometheus, "monitor_status")}
+    status = {
+        r["metric"]["monitor_name"]: float(r["value"][1])
+        for r in query(live.prometheus, "monitor_status")
+    }
     assert status[READINESS_MONITOR] == 1
     assert status[endpoint_monitor_name(HOST)] == 1
     assert status[KEEPALIVE_MONITOR] == 1

@@ -28,18 +28,31 @@ def running_prometheus(scrape_configs: list[dict[str, Any]]) -> Iterator[str]:
     if binary is None:
         raise PrometheusMissing(
             "prometheus not found: install Debian's prometheus (make test does it via "
-            ".ci/ensure-system-packages)")
+            ".ci/ensure-system-packages)"
+        )
     root = Path(tempfile.mkdtemp(prefix="crm-prom-"))
     config = root / "prometheus.yml"
-    config.write_text(yaml.safe_dump({"global": {"scrape_interval": "1s",
-                                                 "evaluation_interval": "1s"},
-                                      "scrape_configs": scrape_configs}))
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+                "scrape_configs": scrape_configs,
+            }
+        )
+    )
     port = free_port()
     log = open(root / "prometheus.log", "wb")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(
-        [binary, f"--config.file={config}", f"--storage.tsdb.path={root / 'data'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
-        stdout=log, stderr=subprocess.STDOUT)
+        [
+            binary,
+            f"--config.file={config}",
+            f"--storage.tsdb.path={root / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--log.level=warn",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -70,8 +83,9 @@ def wait_for_targets(url: str, jobs: set[str], samples: int = 3, timeout: float 
     """Block until every job's target is up and has been scraped `samples` times."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        result = httpx.get(f"{url}/api/v1/query",
-                           params={"query": "count_over_time(up[1m]) and up == 1"}).json()
+        result = httpx.get(
+            f"{url}/api/v1/query", params={"query": "count_over_time(up[1m]) and up == 1"}
+        ).json()
         counts = {r["metric"]["job"]: float(r["value"][1]) for r in result["data"]["result"]}
         if all(counts.get(job, 0) >= samples for job in jobs):
             return

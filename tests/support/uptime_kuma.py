@@ -62,9 +62,18 @@ def ensure_installed(root: Path = CACHE_ROOT) -> Path:
             staging.mkdir(parents=True, exist_ok=True)
             (staging / "package.json").write_text('{"name": "kuma-cache", "private": true}\n')
             subprocess.run(
-                ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
-                 f"uptime-kuma@{KUMA_VERSION}"],
-                cwd=staging, check=True, capture_output=True, timeout=900,
+                [
+                    "npm",
+                    "install",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                    f"uptime-kuma@{KUMA_VERSION}",
+                ],
+                cwd=staging,
+                check=True,
+                capture_output=True,
+                timeout=900,
             )
         _copy_misplaced_patches(staging / "node_modules" / "uptime-kuma")
         final = root / KUMA_VERSION
@@ -91,9 +100,17 @@ def running_kuma(pkg: Path) -> Iterator[KumaServer]:
     env = {**os.environ, "UPTIME_KUMA_DB_TYPE": "sqlite", "NODE_ENV": "production"}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            ["node", "server/server.js", f"--data-dir={data}", "--host=127.0.0.1",
-             f"--port={port}"],
-            cwd=pkg, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                "node",
+                "server/server.js",
+                f"--data-dir={data}",
+                "--host=127.0.0.1",
+                f"--port={port}",
+            ],
+            cwd=pkg,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -39,19 +39,27 @@ def test_prod_observability_config() -> None:
 
 def test_every_observability_problem_is_reported_together() -> None:
     with pytest.raises(stack_config.ConfigError) as caught:
-        load_with(**{
-            "observability.alertEmails": json.dumps(["not-an-address"]),
-            "observability.webhookKind": "pager",
-            "grafana.url": "http://careerscrm.grafana.net",
-            "grafana.stackId": "my-stack",
-            "grafana.connectionsApiUrl": None,
-            "uptimeKuma.statusPageSlug": "Status Page",
-            "uptimeKuma.extraHosts": json.dumps(["Not A Host"]),
-        })
+        load_with(
+            **{
+                "observability.alertEmails": json.dumps(["not-an-address"]),
+                "observability.webhookKind": "pager",
+                "grafana.url": "http://careerscrm.grafana.net",
+                "grafana.stackId": "my-stack",
+                "grafana.connectionsApiUrl": None,
+                "uptimeKuma.statusPageSlug": "Status Page",
+                "uptimeKuma.extraHosts": json.dumps(["Not A Host"]),
+            }
+        )
     found = {p.split(":")[1]: p for p in caught.value.problems}
-    assert set(found) == {"observability.alertEmails", "observability.webhookKind",
-                          "grafana.url", "grafana.stackId", "grafana.connectionsApiUrl",
-                          "uptimeKuma.statusPageSlug", "uptimeKuma.extraHosts"}
+    assert set(found) == {
+        "observability.alertEmails",
+        "observability.webhookKind",
+        "grafana.url",
+        "grafana.stackId",
+        "grafana.connectionsApiUrl",
+        "uptimeKuma.statusPageSlug",
+        "uptimeKuma.extraHosts",
+    }
     assert "https://" in found["grafana.url"]
     assert "numeric Grafana Cloud stack id" in found["grafana.stackId"]
     assert "discord, slack" in found["observability.webhookKind"]
@@ -60,5 +68,7 @@ def test_every_observability_problem_is_reported_together() -> None:
 def test_alert_emails_are_required() -> None:
     with pytest.raises(stack_config.ConfigError) as caught:
         load_with(**{"observability.alertEmails": None})
-    assert any(p.startswith("careers-crm:observability.alertEmails: needs at least one")
-               for p in caught.value.problems)
+    assert any(
+        p.startswith("careers-crm:observability.alertEmails: needs at least one")
+        for p in caught.value.problems
+    )

@@ -33,8 +33,7 @@ def prod() -> dict[str, Any]:
 
 
 def public_hostnames(graph: dict[str, Any]) -> set[str]:
-    return {r["inputs"]["name"] for r in of_type(graph, DNS_RECORD)
-            if r["inputs"].get("proxied")}
+    return {r["inputs"]["name"] for r in of_type(graph, DNS_RECORD) if r["inputs"].get("proxied")}
 
 
 def monitored(graph: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -49,8 +48,9 @@ def monitored(graph: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def alerted(graph: dict[str, Any]) -> dict[str, dict[str, Any]]:
     [group] = of_type(graph, RULE_GROUP)
-    return {r["labels"]["hostname"]: r for r in group["inputs"]["rules"]
-            if "hostname" in r["labels"]}
+    return {
+        r["labels"]["hostname"]: r for r in group["inputs"]["rules"] if "hostname" in r["labels"]
+    }
 
 
 def test_every_public_hostname_has_a_monitor_and_an_alert(prod: dict[str, Any]) -> None:
@@ -63,14 +63,18 @@ def test_every_public_hostname_has_a_monitor_and_an_alert(prod: dict[str, Any]) 
         query = json.loads(alerts[host]["datas"][0]["model"])["expr"]
         assert f'monitor_name="{endpoint_monitor_name(host)}"' in query
         assert alerts[host]["annotations"]["runbook_url"].endswith(
-            "docs/observability.md#endpoint-down-in-uptime-kuma")
+            "docs/observability.md#endpoint-down-in-uptime-kuma"
+        )
 
 
 def test_readiness_backup_and_keepalive_monitors(prod: dict[str, Any]) -> None:
     specs = {m["inputs"]["spec"]["key"]: m["inputs"] for m in of_type(prod, MONITOR)}
     readyz = specs["api-readyz"]["spec"]
     assert (readyz["kind"], readyz["url"], readyz["keyword"]) == (
-        "keyword", "https://api.careers.example.edu/readyz", READINESS_KEYWORD)
+        "keyword",
+        "https://api.careers.example.edu/readyz",
+        READINESS_KEYWORD,
+    )
     backup = specs["backup-heartbeat"]
     assert backup["spec"]["name"] == BACKUP_MONITOR
     assert backup["secrets"]["push_token"] == "[secret]"
@@ -84,12 +88,17 @@ def test_readiness_backup_and_keepalive_monitors(prod: dict[str, Any]) -> None:
 
 
 def test_grafana_resources_and_secrets(prod: dict[str, Any]) -> None:
-    planned = {json.loads(d["inputs"]["configJson"])["uid"]: json.loads(d["inputs"]["configJson"])
-               for d in of_type(prod, "grafana:oss/dashboard:Dashboard")}
+    planned = {
+        json.loads(d["inputs"]["configJson"])["uid"]: json.loads(d["inputs"]["configJson"])
+        for d in of_type(prod, "grafana:oss/dashboard:Dashboard")
+    }
     assert planned == dashboards()
-    scrapes = {s["inputs"]["name"]: s["inputs"]
-               for s in of_type(prod, "grafana:connections/metricsEndpointScrapeJob:"
-                                      "MetricsEndpointScrapeJob")}
+    scrapes = {
+        s["inputs"]["name"]: s["inputs"]
+        for s in of_type(
+            prod, "grafana:connections/metricsEndpointScrapeJob:MetricsEndpointScrapeJob"
+        )
+    }
     api = scrapes["crm-api-prod"]
     assert api["url"] == "https://api.careers.example.edu/metrics"
     assert api["authenticationBearerToken"] == "[secret]"
@@ -101,26 +110,36 @@ def test_grafana_resources_and_secrets(prod: dict[str, Any]) -> None:
     [policy] = of_type(prod, "grafana:alerting/notificationPolicy:NotificationPolicy")
     assert policy["inputs"]["contactPoint"] == contact["inputs"]["name"]
     [group] = of_type(prod, RULE_GROUP)
-    assert all(r["for"] is not None and r["annotations"]["runbook_url"]
-               for r in group["inputs"]["rules"])
+    assert all(
+        r["for"] is not None and r["annotations"]["runbook_url"] for r in group["inputs"]["rules"]
+    )
 
 
 def test_an_extra_public_host_gets_its_monitor_and_alert() -> None:
-    graph = plan("prod", overrides={
-        "careers-crm:uptimeKuma.extraHosts": json.dumps(["files.careers.example.edu"])}).as_json()
+    graph = plan(
+        "prod",
+        overrides={"careers-crm:uptimeKuma.extraHosts": json.dumps(["files.careers.example.edu"])},
+    ).as_json()
     assert "files.careers.example.edu" in monitored(graph)
     assert "files.careers.example.edu" in alerted(graph)
 
 
-def test_make_dashboards_renders_the_alerts_the_plan_declares(prod: dict[str, Any],
-                                                              tmp_path: Path) -> None:
+def test_make_dashboards_renders_the_alerts_the_plan_declares(
+    prod: dict[str, Any], tmp_path: Path
+) -> None:
     inputs = stack_inputs("prod", ROOT)
     assert set(inputs["hosts"]) == public_hostnames(prod)
-    render(tmp_path, inputs["environment"], inputs["hosts"], inputs["datasource_uid"],
-           inputs["runbook_base"])
+    render(
+        tmp_path,
+        inputs["environment"],
+        inputs["hosts"],
+        inputs["datasource_uid"],
+        inputs["runbook_base"],
+    )
     rendered = json.loads((tmp_path / "alerts.json").read_text())["rules"]
     [group] = of_type(prod, RULE_GROUP)
     planned = group["inputs"]["rules"]
     assert [r["title"] for r in rendered] == [r["name"] for r in planned]
     assert [json.loads(r["datas"][0]["model"]) for r in planned] == [
-        r["data"][0]["model"] for r in rendered]
+        r["data"][0]["model"] for r in rendered
+    ]

@@ -24,8 +24,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("uptime_kuma")]
 
 def props_for(kuma: KumaServer, spec: MonitorSpec) -> dict[str, Any]:
     public, secret = split_spec(spec)
-    return {"kuma_url": kuma.url, "admin_username": ADMIN_USER,
-            "admin_password": ADMIN_PASSWORD, "spec": public, "secrets": secret}
+    return {
+        "kuma_url": kuma.url,
+        "admin_username": ADMIN_USER,
+        "admin_password": ADMIN_PASSWORD,
+        "spec": public,
+        "secrets": secret,
+    }
 
 
 @pytest.fixture
@@ -45,8 +50,13 @@ def by_name(api: UptimeKumaApi, name: str) -> list[dict[str, Any]]:
 
 def test_create_read_update_delete(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
     provider = MonitorProvider()
-    spec = MonitorSpec(key="crud-web", name="HTTPS crud.example.test", kind="http",
-                       url="https://crud.example.test/", tls_expiry_alert=True)
+    spec = MonitorSpec(
+        key="crud-web",
+        name="HTTPS crud.example.test",
+        kind="http",
+        url="https://crud.example.test/",
+        tls_expiry_alert=True,
+    )
     props = props_for(kuma_server, spec)
 
     created = provider.create(props)
@@ -60,9 +70,17 @@ def test_create_read_update_delete(kuma_server: KumaServer, api: UptimeKumaApi) 
     assert read.outs is not None and read.outs["spec"] == props["spec"]
     assert not provider.diff(created.id, read.outs, props).changes
 
-    slower = props_for(kuma_server, MonitorSpec(
-        key="crud-web", name="HTTPS crud.example.test", kind="http",
-        url="https://crud.example.test/health", interval=120, tls_expiry_alert=True))
+    slower = props_for(
+        kuma_server,
+        MonitorSpec(
+            key="crud-web",
+            name="HTTPS crud.example.test",
+            kind="http",
+            url="https://crud.example.test/health",
+            interval=120,
+            tls_expiry_alert=True,
+        ),
+    )
     assert provider.diff(created.id, read.outs, slower).changes
     provider.update(created.id, read.outs, slower)
     live = api.get_monitor(int(created.id))
@@ -77,8 +95,13 @@ def test_create_read_update_delete(kuma_server: KumaServer, api: UptimeKumaApi) 
 
 def test_manual_change_is_detected_as_drift(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
     provider = MonitorProvider()
-    spec = MonitorSpec(key="drift-api", name="API drift check", kind="keyword",
-                       url="https://api.example.test/readyz", keyword="ready")
+    spec = MonitorSpec(
+        key="drift-api",
+        name="API drift check",
+        kind="keyword",
+        url="https://api.example.test/readyz",
+        keyword="ready",
+    )
     props = props_for(kuma_server, spec)
     created = provider.create(props)
 
@@ -100,10 +123,18 @@ def test_existing_monitor_is_adopted_not_duplicated(
     kuma_server: KumaServer, api: UptimeKumaApi
 ) -> None:
     provider = MonitorProvider()
-    manual_id = api.add_monitor(type=MonitorType.HTTP, name="HTTPS adopt.example.test",
-                                url="https://adopt.example.test/old", interval=300)["monitorID"]
-    spec = MonitorSpec(key="adopt-web", name="HTTPS adopt.example.test", kind="http",
-                       url="https://adopt.example.test/")
+    manual_id = api.add_monitor(
+        type=MonitorType.HTTP,
+        name="HTTPS adopt.example.test",
+        url="https://adopt.example.test/old",
+        interval=300,
+    )["monitorID"]
+    spec = MonitorSpec(
+        key="adopt-web",
+        name="HTTPS adopt.example.test",
+        kind="http",
+        url="https://adopt.example.test/",
+    )
     props = props_for(kuma_server, spec)
 
     created = provider.create(props)
@@ -118,8 +149,14 @@ def test_existing_monitor_is_adopted_not_duplicated(
 
 def test_secret_monitors_and_check(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
     provider = MonitorProvider()
-    push = MonitorSpec(key="push-backup", name="Backup heartbeat test", kind="push",
-                       push_token="fake-push-token-123", interval=90000, max_retries=0)
+    push = MonitorSpec(
+        key="push-backup",
+        name="Backup heartbeat test",
+        kind="push",
+        push_token="fake-push-token-123",
+        interval=90000,
+        max_retries=0,
+    )
     created = provider.create(props_for(kuma_server, push))
     answer = httpx.get(f"{kuma_server.url}/api/push/fake-push-token-123?status=up&msg=OK")
     assert answer.json() == {"ok": True}
@@ -133,32 +170,51 @@ def test_secret_monitors_and_check(kuma_server: KumaServer, api: UptimeKumaApi) 
     failures = provider.check({}, bad).failures
     assert [f.property for f in failures] == ["spec"]
     assert "postgres:// connection string" in failures[0].reason
-    no_password = props_for(kuma_server, MonitorSpec(
-        key="pg", name="pg", kind="postgres", connection_string="postgresql://u@db.test/x"))
+    no_password = props_for(
+        kuma_server,
+        MonitorSpec(
+            key="pg", name="pg", kind="postgres", connection_string="postgresql://u@db.test/x"
+        ),
+    )
     [failure] = provider.check({}, no_password).failures
     assert "needs a password" in failure.reason
 
 
 def test_notification_and_status_page(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
-    connection = {"kuma_url": kuma_server.url, "admin_username": ADMIN_USER,
-                  "admin_password": ADMIN_PASSWORD}
+    connection = {
+        "kuma_url": kuma_server.url,
+        "admin_username": ADMIN_USER,
+        "admin_password": ADMIN_PASSWORD,
+    }
     notifications = NotificationProvider()
-    note = {**connection, "name": "careers-crm discord", "channel": "discord",
-            "webhook_url": "https://discord.example.test/api/webhooks/fake"}
+    note = {
+        **connection,
+        "name": "careers-crm discord",
+        "channel": "discord",
+        "webhook_url": "https://discord.example.test/api/webhooks/fake",
+    }
     created = notifications.create(note)
     assert notifications.create(note).id == created.id  # adopted by name
     assert [n["name"] for n in api.get_notifications()] == ["careers-crm discord"]
 
     monitors = MonitorProvider()
-    spec = MonitorSpec(key="page-web", name="HTTPS page.example.test", kind="http",
-                       url="https://page.example.test/",
-                       notification_ids=(int(created.id),))
+    spec = MonitorSpec(
+        key="page-web",
+        name="HTTPS page.example.test",
+        kind="http",
+        url="https://page.example.test/",
+        notification_ids=(int(created.id),),
+    )
     monitor = monitors.create(props_for(kuma_server, spec))
     assert api.get_monitor(int(monitor.id))["notificationIDList"] == [int(created.id)]
 
     pages = StatusPageProvider()
-    page = {**connection, "slug": "crm-status", "title": "CRM status",
-            "monitor_ids": [int(monitor.id)]}
+    page = {
+        **connection,
+        "slug": "crm-status",
+        "title": "CRM status",
+        "monitor_ids": [int(monitor.id)],
+    }
     pages.create(page)
     assert pages.read("crm-status", page).outs == page
     assert httpx.get(f"{kuma_server.url}/api/status-page/crm-status").status_code == 200
@@ -170,9 +226,9 @@ def test_notification_and_status_page(kuma_server: KumaServer, api: UptimeKumaAp
     assert notifications.read(created.id, note).id is None
 
 
-def test_wrong_credentials_give_a_clear_error(kuma_server: KumaServer,
-                                              api: UptimeKumaApi) -> None:
-    with pytest.raises(KumaError, match="admin credentials"), kuma_session(
-        kuma_server.url, ADMIN_USER, "fake-wrong-password"
+def test_wrong_credentials_give_a_clear_error(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
+    with (
+        pytest.raises(KumaError, match="admin credentials"),
+        kuma_session(kuma_server.url, ADMIN_USER, "fake-wrong-password"),
     ):
         pass
