@@ -18,6 +18,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 
 from infra.uptime_kuma.client import kuma_session
 from infra.uptime_kuma.spec import MonitorSpec, SpecError, props_from_live, validate
@@ -41,6 +42,16 @@ def _session(props: dict[str, Any]) -> Any:
     return kuma_session(props["kuma_url"], props["admin_username"], props["admin_password"])
 
 
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    return False
+
+
 def _changed(olds: dict[str, Any], news: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
     return [k for k in keys if olds.get(k) != news.get(k)]
 
@@ -50,6 +61,8 @@ class MonitorProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [CheckFailure(k, f"{k} is required") for k in CONNECTION_KEYS if not news.get(k)]
+        if _has_unknown(news):  # a preview before e.g. the notification exists: check at apply
+            return CheckResult(news, failures)
         try:
             problems = validate(join_spec(news))
         except (SpecError, KeyError, TypeError, ValueError) as exc:
@@ -145,6 +158,8 @@ class StatusPageProvider(ResourceProvider):
         return ReadResult(id_, {**props, "monitor_ids": monitors})
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if _has_unknown(news):  # new monitors' ids come at apply time
+            return DiffResult(changes=True, replaces=[])
         olds = {**olds, "monitor_ids": _ids(olds)}
         news = {**news, "monitor_ids": _ids(news)}
         changes = _changed(olds, news, ("slug", "title", "monitor_ids", *CONNECTION_KEYS))

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pulumi.output import Unknown
 from uptime_kuma_api import MonitorType, UptimeKumaApi
 
 from infra.uptime_kuma.client import KumaError, kuma_session
@@ -170,6 +171,8 @@ def test_secret_monitors_and_check(kuma_server: KumaServer, api: UptimeKumaApi) 
     failures = provider.check({}, bad).failures
     assert [f.property for f in failures] == ["spec"]
     assert "postgres:// connection string" in failures[0].reason
+    unknown = {**bad, "spec": {**bad["spec"], "notification_ids": [Unknown()]}}
+    assert provider.check({}, unknown).failures == []  # preview: validated at apply time
     no_password = props_for(
         kuma_server,
         MonitorSpec(
@@ -216,6 +219,8 @@ def test_notification_and_status_page(kuma_server: KumaServer, api: UptimeKumaAp
         "monitor_ids": [int(monitor.id)],
     }
     pages.create(page)
+    assert pages.diff("crm-status", page, {**page, "monitor_ids": [Unknown()]}).changes
+    assert not pages.diff("crm-status", page, dict(page)).changes
     assert pages.read("crm-status", page).outs == page
     assert httpx.get(f"{kuma_server.url}/api/status-page/crm-status").status_code == 200
 
