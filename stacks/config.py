@@ -378,8 +378,9 @@ def _rate_limit(reader: Reader, where: str, item: Mapping[str, Any],
         ok = False
     if not ok:
         return None
-    return RateLimitRule(name=name, paths=tuple(paths), requests_per_period=rpp, period=period,
-                         mitigation_timeout=timeout, action=action)
+    return RateLimitRule(name=str(name), paths=tuple(paths or ()),
+                         requests_per_period=int(rpp or 0), period=int(period or 0),
+                         mitigation_timeout=int(timeout), action=action)
 
 
 def _dns(reader: Reader) -> DnsConfig:
