@@ -123,13 +123,22 @@ class Observability(pulumi.ComponentResource):
             opts=child,
         )
 
+        # Resolve the hosted Prometheus by uid: a wrong uid or type fails the preview, not
+        # the first evaluation of every rule.
+        source = grafana.oss.get_data_source_output(
+            uid=args.prometheus_datasource_uid,
+            opts=pulumi.InvokeOutputOptions(parent=self, provider=self.provider),
+        )
+        self.datasource_uid: pulumi.Output[str] = pulumi.Output.all(source.uid, source.type).apply(
+            lambda found: _prometheus_uid(args.prometheus_datasource_uid, found[0], found[1])
+        )
         self.rules = alert_rules(args.environment, args.public_hosts)
         self.rule_group = grafana.alerting.RuleGroup(
             f"{name}-rules",
             name=RULE_GROUP,
             folder_uid=self.folder.uid,
             interval_seconds=EVALUATE_EVERY_SECONDS,
-            rules=[_rule(r, args.prometheus_datasource_uid, args.runbook_base) for r in self.rules],
+            rules=[_rule(r, self.datasource_uid, args.runbook_base) for r in self.rules],
             opts=child,
         )
 
@@ -169,9 +178,19 @@ class Observability(pulumi.ComponentResource):
         )
 
 
+def _prometheus_uid(wanted: str, uid: str | None, kind: str | None) -> str:
+    if uid != wanted or kind != "prometheus":
+        raise ValueError(
+            f"Grafana data source {wanted!r} is {kind!r}, not a Prometheus data source: set "
+            "careers-crm:grafana.prometheusDatasourceUid to the stack's hosted Prometheus uid"
+        )
+    return uid
+
+
 def _rule(
-    rule: AlertRule, datasource_uid: str, runbook_base: str
+    rule: AlertRule, datasource_uid: pulumi.Output[str], runbook_base: str
 ) -> grafana.alerting.RuleGroupRuleArgs:
+    query_model = datasource_uid.apply(lambda uid: alert_model_json(rule.query_model(uid)))
     return grafana.alerting.RuleGroupRuleArgs(
         name=rule.title,
         uid=rule.uid,
@@ -188,7 +207,7 @@ def _rule(
                 relative_time_range=grafana.alerting.RuleGroupRuleDataRelativeTimeRangeArgs(
                     from_=QUERY_WINDOW_SECONDS, to=0
                 ),
-                model=alert_model_json(rule.query_model(datasource_uid)),
+                model=query_model,
             ),
             grafana.alerting.RuleGroupRuleDataArgs(
                 ref_id="B",

@@ -106,6 +106,14 @@ def _grafana_dashboard(name: str, inputs: Outputs) -> tuple[str, Outputs]:
                         "version": 1, "url": f"https://careerscrm.grafana.net/d/{uid}"}
 
 
+def _grafana_data_source(args: dict[str, Any]) -> Outputs:
+    """Grafana Cloud's hosted Prometheus, as the data source lookup returns it."""
+    uid = str(args.get("uid", "grafanacloud-prom"))
+    return {"id": f"1:{uid}", "uid": uid, "type": "prometheus", "orgId": "1",
+            "name": "grafanacloud-careerscrm-prom", "isDefault": True, "accessMode": "proxy",
+            "url": "https://prometheus-prod-13-prod-us-east-0.grafana.net/api/prom"}
+
+
 def _kuma_numbered(field: str) -> ResourceMock:
     """Uptime Kuma ids are small SQLite row ids."""
     def mock(name: str, inputs: Outputs) -> tuple[str, Outputs]:
@@ -217,6 +225,7 @@ CALLS: dict[str, CallMock] = {
         _permission_groups,
     "github:index/getUser:getUser": _github_user,
     "vercel:index/getDomainConfig:getDomainConfig": _vercel_domain_config,
+    "grafana:oss/getDataSource:getDataSource": _grafana_data_source,
 }
 
 

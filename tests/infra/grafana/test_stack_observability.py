@@ -11,6 +11,7 @@ import pytest
 
 from dashboards.catalog import dashboards
 from dashboards.render import render, stack_inputs
+from infra.grafana.observability import _prometheus_uid
 from infra.uptime_kuma.names import BACKUP_MONITOR, READINESS_KEYWORD, endpoint_monitor_name
 from stacks.plan import plan
 
@@ -143,3 +144,11 @@ def test_make_dashboards_renders_the_alerts_the_plan_declares(
     assert [json.loads(r["datas"][0]["model"]) for r in planned] == [
         r["data"][0]["model"] for r in rendered
     ]
+
+
+def test_a_data_source_that_is_not_prometheus_stops_with_the_key_to_fix() -> None:
+    assert _prometheus_uid("grafanacloud-prom", "grafanacloud-prom", "prometheus") == (
+        "grafanacloud-prom"
+    )
+    with pytest.raises(ValueError, match=r"grafana\.prometheusDatasourceUid"):
+        _prometheus_uid("grafanacloud-logs", "grafanacloud-logs", "loki")
