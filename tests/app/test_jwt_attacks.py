@@ -26,15 +26,17 @@ pytestmark = pytest.mark.xdist_group("app_pg")
 
 @pytest.fixture(scope="module")
 def own_identity() -> Iterator[Identity]:
-    """This module rotates keys, so it gets its own Auth stand-in."""
+    """This module counts JWKS fetches, so it gets its own Auth stand-in."""
     with JwksServer() as ident:
         yield ident
 
 
 @pytest.fixture(scope="module")
 def client(module_dsn: str, own_identity: Identity) -> Iterator[TestClient]:
-    settings = app_settings(module_dsn, own_identity, jwks_refresh_cooldown_seconds=0.5)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+    """The default 30 s JWKS refresh cooldown: unknown kids cannot trigger a second fetch."""
+    with TestClient(
+        create_app(app_settings(module_dsn, own_identity)), raise_server_exceptions=False
+    ) as c:
         yield c
 
 
@@ -145,13 +147,14 @@ def test_key_type_must_match_the_algorithm(
     assert status == 401
 
 
-def test_rotated_key_is_fetched_on_unknown_kid(
-    client: TestClient, own_identity: Identity, member: seed.Member
-) -> None:
-    call(client, own_identity.token(member.user_id))
-    own_identity.rotate_rsa()
-    time.sleep(0.6)  # past the refresh cooldown
-    status, body = call(client, own_identity.token(member.user_id))
+def test_rotated_key_is_fetched_on_unknown_kid(module_dsn: str, member: seed.Member) -> None:
+    with JwksServer() as rotating:  # its own Auth stand-in: the rotation affects nothing else
+        settings = app_settings(module_dsn, rotating, jwks_refresh_cooldown_seconds=0.5)
+        with TestClient(create_app(settings), raise_server_exceptions=False) as quick:
+            assert call(quick, rotating.token(member.user_id))[0] == 200
+            rotating.rotate_rsa()
+            time.sleep(0.6)  # past the refresh cooldown
+            status, body = call(quick, rotating.token(member.user_id))
     assert status == 200, body
 
 
