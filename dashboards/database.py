@@ -93,7 +93,15 @@ def build() -> db.Dashboard:
             "Requests waiting for a connection.",
             [(q.pool_gauge(q.POOL_WAITING), "waiting")],
             "short",
-            width=24,
         )
+    )
+    d.with_panel(
+        time_series(
+            g,
+            "Database unreachable (/readyz 503)",
+            "Readiness probes answered 503: no database connection or migrations pending.",
+            [(q.readiness_failures(), "503/s")],
+            "reqps",
+        ).no_value("0")
     )
     return d

@@ -87,6 +87,11 @@ def pool_usage() -> str:
     return f"sum({POOL_SIZE}{{{ENV}}} - {POOL_AVAILABLE}{{{ENV}}}) / sum({POOL_MAX}{{{ENV}}})"
 
 
+def readiness_failures() -> str:
+    """/readyz answering 503: the API could not reach the database (or migrations lag)."""
+    return f'sum(rate({REQUEST_DURATION}_count{{{ENV}, route="/readyz", status="503"}}[{RATE}]))'
+
+
 def pool_gauge(metric: str) -> str:
     return f"sum({metric}{{{ENV}}})"
 
