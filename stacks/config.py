@@ -38,8 +38,7 @@ _WEBHOOK_KINDS = ("discord", "slack")
 _SUPABASE_REF_RE = re.compile(r"^[a-z]{20}$")
 _PG_DURATION_RE = re.compile(r"^[1-9][0-9]*(ms|s|min)$")
 _REPO_RE = re.compile(r"^[A-Za-z0-9_.-]{1,39}/[A-Za-z0-9_.-]{1,100}$")
-_RAILWAY_REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a",
-                    "asia-southeast1-eqsg3a")
+_RAILWAY_REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
 _NEVER_EXPOSED_SCHEMAS = ("auth", "storage", "extensions", "pg_catalog", "information_schema")
 
 
@@ -70,8 +69,13 @@ class Reader:
         value = self._config.get(key)
         return None if value is None or value == "" else value
 
-    def string(self, key: str, default: str | None = None, *,
-               check: Callable[[str], str | None] | None = None) -> str:
+    def string(
+        self,
+        key: str,
+        default: str | None = None,
+        *,
+        check: Callable[[str], str | None] | None = None,
+    ) -> str:
         value = self.raw(key)
         if value is None:
             if default is None:
@@ -82,8 +86,9 @@ class Reader:
             self.problem(key, why)
         return value
 
-    def integer(self, key: str, default: int, *, minimum: int | None = None,
-                maximum: int | None = None) -> int:
+    def integer(
+        self, key: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int:
         value = self.raw(key)
         if value is None:
             return default
@@ -137,8 +142,9 @@ class Reader:
     def secret(self, key: str, *, required: bool = True) -> pulumi.Output[str] | None:
         value = self._config.get_secret(key)
         if value is None and required:
-            self.problem(key, "secret is required: "
-                              f"`pulumi config set --secret {PROJECT}:{key} ...`")
+            self.problem(
+                key, f"secret is required: `pulumi config set --secret {PROJECT}:{key} ...`"
+            )
         return value
 
 
@@ -156,8 +162,10 @@ def label_check(value: str) -> str | None:
 
 def cf_id_check(value: str) -> str | None:
     if not _CF_ID_RE.match(value):
-        return ("must be the 32-character hex id from the Cloudflare dashboard "
-                f"(Overview > API); got {value!r}")
+        return (
+            "must be the 32-character hex id from the Cloudflare dashboard "
+            f"(Overview > API); got {value!r}"
+        )
     return None
 
 
@@ -317,8 +325,14 @@ class StackConfig:
 
 
 DEFAULT_RATE_LIMITS: Final[list[dict[str, Any]]] = [
-    {"name": "Sign-in and API paths", "paths": ["/auth/*", "/v1/*"],
-     "requestsPerPeriod": 100, "period": 10, "mitigationTimeout": 10, "action": "block"},
+    {
+        "name": "Sign-in and API paths",
+        "paths": ["/auth/*", "/v1/*"],
+        "requestsPerPeriod": 100,
+        "period": 10,
+        "mitigationTimeout": 10,
+        "action": "block",
+    },
 ]
 
 
@@ -326,13 +340,19 @@ def _rate_limits(reader: Reader, limits: PlanLimits) -> tuple[RateLimitRule, ...
     key = "cloudflare.rateLimits"
     raw = reader.structured(key, DEFAULT_RATE_LIMITS)
     if not isinstance(raw, list) or not raw:
-        reader.problem(key, "must be a non-empty list of rules "
-                            "(name, paths, requestsPerPeriod, period, mitigationTimeout)")
+        reader.problem(
+            key,
+            "must be a non-empty list of rules "
+            "(name, paths, requestsPerPeriod, period, mitigationTimeout)",
+        )
         return ()
     if len(raw) > limits.rate_limit_rules:
-        reader.problem(key, f"has {len(raw)} rules but the Cloudflare {limits.plan} plan allows "
-                            f"{limits.rate_limit_rules}; merge the paths into fewer rules or "
-                            f"raise cloudflare.plan")
+        reader.problem(
+            key,
+            f"has {len(raw)} rules but the Cloudflare {limits.plan} plan allows "
+            f"{limits.rate_limit_rules}; merge the paths into fewer rules or "
+            f"raise cloudflare.plan",
+        )
     rules: list[RateLimitRule] = []
     for i, item in enumerate(raw):
         where = f"{key}[{i}]"
@@ -345,8 +365,9 @@ def _rate_limits(reader: Reader, limits: PlanLimits) -> tuple[RateLimitRule, ...
     return tuple(rules)
 
 
-def _rate_limit(reader: Reader, where: str, item: Mapping[str, Any],
-                limits: PlanLimits) -> RateLimitRule | None:
+def _rate_limit(
+    reader: Reader, where: str, item: Mapping[str, Any], limits: PlanLimits
+) -> RateLimitRule | None:
     name, paths = item.get("name"), item.get("paths")
     rpp, period = item.get("requestsPerPeriod"), item.get("period")
     timeout, action = item.get("mitigationTimeout", period), item.get("action", "block")
@@ -354,8 +375,11 @@ def _rate_limit(reader: Reader, where: str, item: Mapping[str, Any],
     if not isinstance(name, str) or not name:
         reader.problem(f"{where}.name", "must be a non-empty string")
         ok = False
-    if (not isinstance(paths, list) or not paths
-            or not all(isinstance(p, str) and p.startswith("/") for p in paths)):
+    if (
+        not isinstance(paths, list)
+        or not paths
+        or not all(isinstance(p, str) and p.startswith("/") for p in paths)
+    ):
         reader.problem(f"{where}.paths", "must be a non-empty list of paths starting with '/'")
         ok = False
     if not isinstance(rpp, int) or rpp < 1:
@@ -363,24 +387,33 @@ def _rate_limit(reader: Reader, where: str, item: Mapping[str, Any],
         ok = False
     allowed_periods = sorted(limits.rate_limit_periods)
     if not isinstance(period, int) or period not in limits.rate_limit_periods:
-        reader.problem(f"{where}.period", f"must be one of {allowed_periods} seconds on the "
-                                          f"Cloudflare {limits.plan} plan; got {period!r}")
+        reader.problem(
+            f"{where}.period",
+            f"must be one of {allowed_periods} seconds on the "
+            f"Cloudflare {limits.plan} plan; got {period!r}",
+        )
         ok = False
     allowed_timeouts = sorted(limits.mitigation_timeouts)
     if not isinstance(timeout, int) or timeout not in limits.mitigation_timeouts:
-        reader.problem(f"{where}.mitigationTimeout",
-                       f"must be one of {allowed_timeouts} seconds on the Cloudflare "
-                       f"{limits.plan} plan; got {timeout!r}")
+        reader.problem(
+            f"{where}.mitigationTimeout",
+            f"must be one of {allowed_timeouts} seconds on the Cloudflare "
+            f"{limits.plan} plan; got {timeout!r}",
+        )
         ok = False
     if action not in ("block", "managed_challenge", "js_challenge", "log"):
-        reader.problem(f"{where}.action",
-                       "must be block, managed_challenge, js_challenge or log")
+        reader.problem(f"{where}.action", "must be block, managed_challenge, js_challenge or log")
         ok = False
     if not ok:
         return None
-    return RateLimitRule(name=str(name), paths=tuple(paths or ()),
-                         requests_per_period=int(rpp or 0), period=int(period or 0),
-                         mitigation_timeout=int(timeout), action=action)
+    return RateLimitRule(
+        name=str(name),
+        paths=tuple(paths or ()),
+        requests_per_period=int(rpp or 0),
+        period=int(period or 0),
+        mitigation_timeout=int(timeout),
+        action=action,
+    )
 
 
 def _dns(reader: Reader) -> DnsConfig:
@@ -401,8 +434,9 @@ def _cloudflare(reader: Reader) -> CloudflareConfig:
         zone_id=reader.string("cloudflare.zoneId", check=cf_id_check),
         plan=plan,
         min_tls_version=reader.choice("cloudflare.minTlsVersion", "1.2", _TLS_VERSIONS),
-        hsts_max_age=reader.integer("cloudflare.hstsMaxAge", ONE_YEAR, minimum=ONE_YEAR,
-                                    maximum=2 * ONE_YEAR),
+        hsts_max_age=reader.integer(
+            "cloudflare.hstsMaxAge", ONE_YEAR, minimum=ONE_YEAR, maximum=2 * ONE_YEAR
+        ),
         rate_limits=_rate_limits(reader, LIMITS[plan]),
     )
 
@@ -411,8 +445,7 @@ def _r2(reader: Reader, stack: str) -> R2Config:
     prefix = reader.string("r2.bucketPrefix", "careers-crm", check=label_check)
     return R2Config(
         location=reader.choice("r2.location", "enam", _R2_LOCATIONS),
-        backup_retention_days=reader.integer("r2.backupRetentionDays", 30, minimum=7,
-                                             maximum=3650),
+        backup_retention_days=reader.integer("r2.backupRetentionDays", 30, minimum=7, maximum=3650),
         uploads_bucket=f"{prefix}-{stack}-uploads",
         backups_bucket=f"{prefix}-{stack}-backups",
         access_key_id=reader.secret("r2.accessKeyId"),
@@ -422,18 +455,21 @@ def _r2(reader: Reader, stack: str) -> R2Config:
 
 def _github(reader: Reader) -> GitHubConfig:
     github = GitHubConfig(
-        repository=reader.string("github.repository", "careers-crm-platform",
-                                 check=github_name_check),
+        repository=reader.string(
+            "github.repository", "careers-crm-platform", check=github_name_check
+        ),
         required_approvals=reader.integer("github.requiredApprovals", 1, minimum=1, maximum=6),
         prod_reviewers=reader.string_list("github.prodReviewers", []),
         advanced_security=reader.boolean("github.advancedSecurity", True),
-        required_checks=reader.string_list("github.requiredChecks",
-                                           ["lint", "typecheck", "test", "audit"]),
+        required_checks=reader.string_list(
+            "github.requiredChecks", ["lint", "typecheck", "test", "audit"]
+        ),
         pulumi_access_token=reader.secret("github.pulumiAccessToken"),
     )
     if not github.prod_reviewers:
-        reader.problem("github.prodReviewers",
-                       "needs at least one GitHub user login who approves prod deploys")
+        reader.problem(
+            "github.prodReviewers", "needs at least one GitHub user login who approves prod deploys"
+        )
     for login in github.prod_reviewers:
         if (why := github_name_check(login)) is not None:
             reader.problem("github.prodReviewers", why)
@@ -463,26 +499,38 @@ def _oauth(reader: Reader, name: str) -> OAuthClientConfig | None:
 
 def _supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
     def ref_check(value: str) -> str | None:
-        return None if _SUPABASE_REF_RE.match(value) else (
-            f"must be the 20-letter project ref from the dashboard URL; got {value!r}")
+        return (
+            None
+            if _SUPABASE_REF_RE.match(value)
+            else (f"must be the 20-letter project ref from the dashboard URL; got {value!r}")
+        )
 
     def timeout_check(value: str) -> str | None:
-        return None if _PG_DURATION_RE.match(value) else (
-            f"must be a Postgres duration such as 8s, 500ms or 2min; got {value!r}")
+        return (
+            None
+            if _PG_DURATION_RE.match(value)
+            else (f"must be a Postgres duration such as 8s, 500ms or 2min; got {value!r}")
+        )
 
     schemas = reader.string_list("supabase.exposedSchemas", ["api"])
     for schema in schemas:
         if schema in _NEVER_EXPOSED_SCHEMAS:
-            reader.problem("supabase.exposedSchemas",
-                           f"must not expose the {schema!r} schema through the Data API")
+            reader.problem(
+                "supabase.exposedSchemas",
+                f"must not expose the {schema!r} schema through the Data API",
+            )
     if not schemas:
         reader.problem("supabase.exposedSchemas", "needs at least one schema (e.g. api)")
-    oauth = {name: client for name in ("google", "github", "linkedin")
-             if (client := _oauth(reader, name)) is not None}
+    oauth = {
+        name: client
+        for name in ("google", "github", "linkedin")
+        if (client := _oauth(reader, name)) is not None
+    }
     allowed = _cidrs(reader, "supabase.allowedCidrs", 4)
     if not allowed:
-        reader.problem("supabase.allowedCidrs",
-                       "needs at least one IPv4 CIDR that may reach the database")
+        reader.problem(
+            "supabase.allowedCidrs", "needs at least one IPv4 CIDR that may reach the database"
+        )
     return SupabaseConfig(
         project_ref=reader.string("supabase.projectRef", check=ref_check),
         access_token=reader.secret("supabase.accessToken"),
@@ -490,8 +538,7 @@ def _supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
         database_url=reader.secret("supabase.databaseUrl"),
         jwt_expiry=reader.integer("supabase.jwtExpiry", 3600, minimum=300, maximum=86400),
         otp_expiry=reader.integer("supabase.otpExpiry", 3600, minimum=60, maximum=3600),
-        password_min_length=reader.integer("supabase.passwordMinLength", 12, minimum=8,
-                                           maximum=72),
+        password_min_length=reader.integer("supabase.passwordMinLength", 12, minimum=8, maximum=72),
         leaked_password_check=reader.boolean("supabase.leakedPasswordCheck", False),
         captcha_secret=reader.secret("supabase.captchaSecret"),
         smtp_host=reader.string("supabase.smtpHost", "smtp.resend.com"),
@@ -505,15 +552,17 @@ def _supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
         allowed_cidrs_v6=_cidrs(reader, "supabase.allowedCidrsV6", 6),
         exposed_schemas=schemas,
         max_rows=reader.integer("supabase.maxRows", 500, minimum=1, maximum=10000),
-        statement_timeout=reader.string("supabase.statementTimeout", "8s",
-                                        check=timeout_check),
+        statement_timeout=reader.string("supabase.statementTimeout", "8s", check=timeout_check),
     )
 
 
 def _railway(reader: Reader) -> RailwayConfig:
     def repo_check(value: str) -> str | None:
-        return None if _REPO_RE.match(value) else (
-            f"must be the GitHub repository as owner/name; got {value!r}")
+        return (
+            None
+            if _REPO_RE.match(value)
+            else (f"must be the GitHub repository as owner/name; got {value!r}")
+        )
 
     return RailwayConfig(
         token=reader.secret("railway.token"),
@@ -534,15 +583,19 @@ def _vercel(reader: Reader) -> VercelConfig:
 
 
 def _https_origin_check(value: str) -> str | None:
-    return None if _HTTPS_ORIGIN_RE.match(value) else (
-        f"must be an https:// origin such as https://example.grafana.net; got {value!r}")
+    return (
+        None
+        if _HTTPS_ORIGIN_RE.match(value)
+        else (f"must be an https:// origin such as https://example.grafana.net; got {value!r}")
+    )
 
 
 def _alerting(reader: Reader) -> AlertingConfig:
     emails = reader.string_list("observability.alertEmails", [])
     if not emails:
-        reader.problem("observability.alertEmails",
-                       "needs at least one address that receives alerts")
+        reader.problem(
+            "observability.alertEmails", "needs at least one address that receives alerts"
+        )
     for email in emails:
         if not _EMAIL_RE.match(email):
             reader.problem("observability.alertEmails", f"{email!r} is not an email address")
@@ -553,25 +606,31 @@ def _alerting(reader: Reader) -> AlertingConfig:
         runbook_base_url=reader.string(
             "observability.runbookBaseUrl",
             "https://github.com/careers-crm/careers-crm-platform/blob/main",
-            check=lambda v: None if v.startswith("https://") else "must be an https:// URL"),
+            check=lambda v: None if v.startswith("https://") else "must be an https:// URL",
+        ),
     )
 
 
 def _grafana(reader: Reader) -> GrafanaConfig:
     def stack_id_check(value: str) -> str | None:
-        return None if _GRAFANA_STACK_ID_RE.match(value) else (
-            "must be the numeric Grafana Cloud stack id (grafana.com > My Account > "
-            f"your stack > Details); got {value!r}")
+        return (
+            None
+            if _GRAFANA_STACK_ID_RE.match(value)
+            else (
+                "must be the numeric Grafana Cloud stack id (grafana.com > My Account > "
+                f"your stack > Details); got {value!r}"
+            )
+        )
 
     return GrafanaConfig(
         url=reader.string("grafana.url", check=_https_origin_check),
         auth=reader.secret("grafana.auth"),
         stack_id=reader.string("grafana.stackId", check=stack_id_check),
-        connections_api_url=reader.string("grafana.connectionsApiUrl",
-                                          check=_https_origin_check),
+        connections_api_url=reader.string("grafana.connectionsApiUrl", check=_https_origin_check),
         connections_api_token=reader.secret("grafana.connectionsApiToken"),
-        prometheus_datasource_uid=reader.string("grafana.prometheusDatasourceUid",
-                                                "grafanacloud-prom"),
+        prometheus_datasource_uid=reader.string(
+            "grafana.prometheusDatasourceUid", "grafanacloud-prom"
+        ),
         metrics_token=reader.secret("grafana.metricsToken"),
     )
 
@@ -585,8 +644,7 @@ def _uptime_kuma(reader: Reader) -> UptimeKumaConfig:
         admin_username=reader.string("uptimeKuma.adminUsername", "admin"),
         admin_password=reader.secret("uptimeKuma.adminPassword"),
         backup_push_token=reader.secret("uptimeKuma.backupPushToken"),
-        status_page_slug=reader.string("uptimeKuma.statusPageSlug", "status",
-                                       check=label_check),
+        status_page_slug=reader.string("uptimeKuma.statusPageSlug", "status", check=label_check),
         extra_hosts=extra,
     )
 

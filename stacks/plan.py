@@ -42,8 +42,9 @@ def plan(stack: str, root: Path = ROOT, overrides: dict[str, str] | None = None)
         raise PlanError(str(err)) from None
     config = {**settings.config, **(overrides or {})}
     try:
-        return run_offline(program, settings.project, settings.stack, config,
-                           settings.secret_keys, OfflineMocks())
+        return run_offline(
+            program, settings.project, settings.stack, config, settings.secret_keys, OfflineMocks()
+        )
     except pulumi.RunError as err:
         raise PlanError(str(err)) from None
     except stack_config.ConfigError as err:
@@ -63,10 +64,12 @@ def summary_table(graph: Graph) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks.plan", description=__doc__)
     parser.add_argument("--stack", default="prod")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="output folder (default: build/<stack>)")
-    parser.add_argument("--root", type=Path, default=ROOT,
-                        help="folder holding Pulumi.yaml and the stack files")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: build/<stack>)"
+    )
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="folder holding Pulumi.yaml and the stack files"
+    )
     parser.add_argument("--quiet", action="store_true", help="no table, only the file path")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -79,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(summary_table(graph))
     elapsed = time.perf_counter() - started
-    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
-          f"({len(graph.resources)} resources, {elapsed:.2f} s)")
+    print(
+        f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
+        f"({len(graph.resources)} resources, {elapsed:.2f} s)"
+    )
     return 0
 
 

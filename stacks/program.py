@@ -21,12 +21,19 @@ def build(cfg: stack_config.StackConfig) -> None:
     if r2.access_key_id is None or r2.secret_access_key is None:  # guaranteed by load()
         raise stack_config.ConfigError(["r2.accessKeyId and r2.secretAccessKey are required"])
 
-    storage = Storage("storage", StorageArgs(
-        account_id=cfg.cloudflare.account_id, location=r2.location,
-        uploads_bucket=r2.uploads_bucket, backups_bucket=r2.backups_bucket,
-        backup_retention_days=r2.backup_retention_days, web_origin=cfg.dns.web_origin,
-        operator_access_key_id=r2.access_key_id,
-        operator_secret_access_key=r2.secret_access_key))
+    storage = Storage(
+        "storage",
+        StorageArgs(
+            account_id=cfg.cloudflare.account_id,
+            location=r2.location,
+            uploads_bucket=r2.uploads_bucket,
+            backups_bucket=r2.backups_bucket,
+            backup_retention_days=r2.backup_retention_days,
+            web_origin=cfg.dns.web_origin,
+            operator_access_key_id=r2.access_key_id,
+            operator_secret_access_key=r2.secret_access_key,
+        ),
+    )
 
     # Supabase settings, the API and Uptime Kuma on Railway, the web front on Vercel; their
     # DNS targets (Railway's required CNAME, Vercel's recommended CNAME) feed the edge.
@@ -34,12 +41,21 @@ def build(cfg: stack_config.StackConfig) -> None:
     api_target: pulumi.Input[str] = hosted.api_target
     web_target: pulumi.Input[str] = hosted.web_target
 
-    edge = Edge("edge", EdgeArgs(
-        zone_id=cfg.cloudflare.zone_id, limits=cfg.cloudflare.limits,
-        api_hostname=cfg.dns.api_hostname, min_tls_version=cfg.cloudflare.min_tls_version,
-        hsts_max_age=cfg.cloudflare.hsts_max_age, rate_limits=cfg.cloudflare.rate_limits,
-        hosts=(ProxiedHost(cfg.dns.api_hostname, api_target, "CRM API on Railway"),
-               ProxiedHost(cfg.dns.web_hostname, web_target, "CRM web front on Vercel"))))
+    edge = Edge(
+        "edge",
+        EdgeArgs(
+            zone_id=cfg.cloudflare.zone_id,
+            limits=cfg.cloudflare.limits,
+            api_hostname=cfg.dns.api_hostname,
+            min_tls_version=cfg.cloudflare.min_tls_version,
+            hsts_max_age=cfg.cloudflare.hsts_max_age,
+            rate_limits=cfg.cloudflare.rate_limits,
+            hosts=(
+                ProxiedHost(cfg.dns.api_hostname, api_target, "CRM API on Railway"),
+                ProxiedHost(cfg.dns.web_hostname, web_target, "CRM web front on Vercel"),
+            ),
+        ),
+    )
 
     # Grafana Cloud + Uptime Kuma: a monitor and an alert for every public hostname.
     observed = observability.build(cfg, hosted.uptime_kuma_url, cfg.supabase.database_url)
@@ -62,20 +78,28 @@ def build(cfg: stack_config.StackConfig) -> None:
         "R2_BACKUPS_BUCKET": storage.backups_bucket,
         "UPTIME_KUMA_BACKUP_PUSH_URL": observed.uptime.backup_push_url,
     }
-    repository = Repository("platform-repo", RepositoryArgs(
-        name=cfg.github.repository,
-        description="Career Services CRM platform: Pulumi stacks, policies, app",
-        required_approvals=cfg.github.required_approvals,
-        required_checks=cfg.github.required_checks,
-        advanced_security=cfg.github.advanced_security,
-        environments=(
-            EnvironmentSpec(PROD_ENVIRONMENT, reviewers=cfg.github.prod_reviewers,
-                            branches="protected", secrets=prod_secrets),
-            # Pull request previews and the drift check: read-only tokens, any branch.
-            EnvironmentSpec("preview", branches=None),
-            # Nightly backups and restore drills: main only.
-            EnvironmentSpec("backups", branches=("main",), secrets=backup_secrets),
-        )))
+    repository = Repository(
+        "platform-repo",
+        RepositoryArgs(
+            name=cfg.github.repository,
+            description="Career Services CRM platform: Pulumi stacks, policies, app",
+            required_approvals=cfg.github.required_approvals,
+            required_checks=cfg.github.required_checks,
+            advanced_security=cfg.github.advanced_security,
+            environments=(
+                EnvironmentSpec(
+                    PROD_ENVIRONMENT,
+                    reviewers=cfg.github.prod_reviewers,
+                    branches="protected",
+                    secrets=prod_secrets,
+                ),
+                # Pull request previews and the drift check: read-only tokens, any branch.
+                EnvironmentSpec("preview", branches=None),
+                # Nightly backups and restore drills: main only.
+                EnvironmentSpec("backups", branches=("main",), secrets=backup_secrets),
+            ),
+        ),
+    )
 
     pulumi.export("apiHostname", cfg.dns.api_hostname)
     pulumi.export("webHostname", cfg.dns.web_hostname)

@@ -36,6 +36,10 @@ def test_pulumi_project_points_at_stacks_and_the_venv() -> None:
     assert project["runtime"]["options"]["virtualenv"] == ".venv"
     for key, spec in project["config"].items():
         assert spec.get("description"), f"{key} has no description"
-        assert "default" in spec or spec.get("secret") or key in {
-            "domain", "cloudflare.accountId", "cloudflare.zoneId", "github.prodReviewers"
-        } or "type" in spec, key
+        assert (
+            "default" in spec
+            or spec.get("secret")
+            or key
+            in {"domain", "cloudflare.accountId", "cloudflare.zoneId", "github.prodReviewers"}
+            or "type" in spec
+        ), key

@@ -37,40 +37,68 @@ class EdgeArgs:
 class Edge(pulumi.ComponentResource):
     hostnames: pulumi.Output[list[str]]
 
-    def __init__(self, name: str, args: EdgeArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: EdgeArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__("crm:edge:Edge", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         self.settings = [
-            cloudflare.ZoneSetting(f"{name}-{setting_id.replace('_', '-')}",
-                                   zone_id=args.zone_id, setting_id=setting_id, value=value,
-                                   opts=child)
-            for setting_id, value in zone_settings(args.min_tls_version,
-                                                   args.hsts_max_age).items()
+            cloudflare.ZoneSetting(
+                f"{name}-{setting_id.replace('_', '-')}",
+                zone_id=args.zone_id,
+                setting_id=setting_id,
+                value=value,
+                opts=child,
+            )
+            for setting_id, value in zone_settings(args.min_tls_version, args.hsts_max_age).items()
         ]
 
         self.records = [
-            cloudflare.DnsRecord(f"{name}-{host.hostname.split('.')[0]}",
-                                 zone_id=args.zone_id, name=host.hostname, type="CNAME",
-                                 content=host.target, proxied=True, ttl=1,
-                                 comment=host.comment, opts=child)
+            cloudflare.DnsRecord(
+                f"{name}-{host.hostname.split('.')[0]}",
+                zone_id=args.zone_id,
+                name=host.hostname,
+                type="CNAME",
+                content=host.target,
+                proxied=True,
+                ttl=1,
+                comment=host.comment,
+                opts=child,
+            )
             for host in args.hosts
         ]
 
         self.managed_waf = cloudflare.Ruleset(
-            f"{name}-waf-managed", zone_id=args.zone_id, kind="zone",
-            name="CRM managed WAF", description="Managed rulesets included in the plan",
-            phase="http_request_firewall_managed", rules=managed_rules(args.limits), opts=child)
+            f"{name}-waf-managed",
+            zone_id=args.zone_id,
+            kind="zone",
+            name="CRM managed WAF",
+            description="Managed rulesets included in the plan",
+            phase="http_request_firewall_managed",
+            rules=managed_rules(args.limits),
+            opts=child,
+        )
         self.custom_waf = cloudflare.Ruleset(
-            f"{name}-waf-custom", zone_id=args.zone_id, kind="zone",
-            name="CRM custom WAF rules", description="Block what the CRM never serves",
+            f"{name}-waf-custom",
+            zone_id=args.zone_id,
+            kind="zone",
+            name="CRM custom WAF rules",
+            description="Block what the CRM never serves",
             phase="http_request_firewall_custom",
-            rules=custom_rules(args.limits, args.api_hostname), opts=child)
+            rules=custom_rules(args.limits, args.api_hostname),
+            opts=child,
+        )
         self.rate_limits = cloudflare.Ruleset(
-            f"{name}-rate-limits", zone_id=args.zone_id, kind="zone",
-            name="CRM rate limits", description="Sign-in and API rate limiting",
-            phase="http_ratelimit", rules=rate_limit_rules(args.rate_limits), opts=child)
+            f"{name}-rate-limits",
+            zone_id=args.zone_id,
+            kind="zone",
+            name="CRM rate limits",
+            description="Sign-in and API rate limiting",
+            phase="http_ratelimit",
+            rules=rate_limit_rules(args.rate_limits),
+            opts=child,
+        )
 
         self.hostnames = pulumi.Output.from_input([h.hostname for h in args.hosts])
         self.register_outputs({"hostnames": self.hostnames})

@@ -17,8 +17,18 @@ RateLimitAction = Literal["block", "managed_challenge", "js_challenge", "log"]
 API_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 # Paths scanners probe on every site; the CRM serves none of them.
-EXPLOIT_PATHS = ("/.env", "/.git/", "/wp-admin", "/wp-login.php", "/xmlrpc.php",
-                 "/phpmyadmin", "/cgi-bin/", "/vendor/phpunit", "/.aws/", "/server-status")
+EXPLOIT_PATHS = (
+    "/.env",
+    "/.git/",
+    "/wp-admin",
+    "/wp-login.php",
+    "/xmlrpc.php",
+    "/phpmyadmin",
+    "/cgi-bin/",
+    "/vendor/phpunit",
+    "/.aws/",
+    "/server-status",
+)
 
 
 @dataclass(frozen=True)
@@ -40,11 +50,16 @@ class RateLimitRule:
 def managed_rules(limits: PlanLimits) -> list[cloudflare.RulesetRuleArgsDict]:
     """Execute every managed ruleset the plan includes."""
     return [
-        {"action": "execute", "expression": "true", "enabled": True,
-         "description": f"Execute {name}",
-         "action_parameters": {"id": ruleset_id}}
-        for ruleset_id, name in zip(limits.managed_rulesets, limits.managed_ruleset_names(),
-                                    strict=True)
+        {
+            "action": "execute",
+            "expression": "true",
+            "enabled": True,
+            "description": f"Execute {name}",
+            "action_parameters": {"id": ruleset_id},
+        }
+        for ruleset_id, name in zip(
+            limits.managed_rulesets, limits.managed_ruleset_names(), strict=True
+        )
     ]
 
 
@@ -53,31 +68,55 @@ def custom_rules(limits: PlanLimits, api_hostname: str) -> list[cloudflare.Rules
     methods = " ".join(f'"{m}"' for m in API_METHODS)
     probes = " or ".join(f'starts_with({PATH_FIELD}, "{p}")' for p in EXPLOIT_PATHS)
     rules: list[cloudflare.RulesetRuleArgsDict] = [
-        {"action": "block", "enabled": True,
-         "description": "Block HTTP methods the API does not serve",
-         "expression": (f'(http.host eq "{api_hostname}" '
-                        f"and not http.request.method in {{{methods}}})")},
-        {"action": "block", "enabled": True,
-         "description": "Block common exploit and scanner paths",
-         "expression": f"({probes})"},
+        {
+            "action": "block",
+            "enabled": True,
+            "description": "Block HTTP methods the API does not serve",
+            "expression": (
+                f'(http.host eq "{api_hostname}" and not http.request.method in {{{methods}}})'
+            ),
+        },
+        {
+            "action": "block",
+            "enabled": True,
+            "description": "Block common exploit and scanner paths",
+            "expression": f"({probes})",
+        },
     ]
     if limits.waf_attack_score:
-        rules.append({"action": "block", "enabled": True,
-                      "description": "Block requests the WAF attack score rates as attacks",
-                      "expression": "(cf.waf.score lt 20)"})
+        rules.append(
+            {
+                "action": "block",
+                "enabled": True,
+                "description": "Block requests the WAF attack score rates as attacks",
+                "expression": "(cf.waf.score lt 20)",
+            }
+        )
     else:
-        rules.append({"action": "managed_challenge", "enabled": True,
-                      "description": "Challenge unverified bots on the sign-in paths",
-                      "expression": f'(starts_with({PATH_FIELD}, "/auth/") and not cf.client.bot)'})
+        rules.append(
+            {
+                "action": "managed_challenge",
+                "enabled": True,
+                "description": "Challenge unverified bots on the sign-in paths",
+                "expression": f'(starts_with({PATH_FIELD}, "/auth/") and not cf.client.bot)',
+            }
+        )
     return rules
 
 
 def rate_limit_rules(rules: Sequence[RateLimitRule]) -> list[cloudflare.RulesetRuleArgsDict]:
     return [
-        {"action": r.action, "enabled": True, "description": r.name,
-         "expression": r.expression(),
-         "ratelimit": {"characteristics": list(REQUIRED_CHARACTERISTICS),
-                       "period": r.period, "requests_per_period": r.requests_per_period,
-                       "mitigation_timeout": r.mitigation_timeout}}
+        {
+            "action": r.action,
+            "enabled": True,
+            "description": r.name,
+            "expression": r.expression(),
+            "ratelimit": {
+                "characteristics": list(REQUIRED_CHARACTERISTICS),
+                "period": r.period,
+                "requests_per_period": r.requests_per_period,
+                "mitigation_timeout": r.mitigation_timeout,
+            },
+        }
         for r in rules
     ]

@@ -43,28 +43,44 @@ class RepositoryArgs:
 class Repository(pulumi.ComponentResource):
     repository_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: RepositoryArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: RepositoryArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__("crm:github:Repository", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         status = "enabled" if args.advanced_security else "disabled"
         security: github.RepositorySecurityAndAnalysisArgsDict = {
             "secret_scanning": {"status": status},
-            "secret_scanning_push_protection": {"status": status}}
+            "secret_scanning_push_protection": {"status": status},
+        }
 
         repo = github.Repository(
-            name, name=args.name, description=args.description, visibility="public",
-            has_issues=True, has_wiki=False, has_projects=False,
-            allow_squash_merge=True, allow_merge_commit=False, allow_rebase_merge=False,
-            squash_merge_commit_title="PR_TITLE", squash_merge_commit_message="PR_BODY",
-            delete_branch_on_merge=True, allow_update_branch=True,
-            vulnerability_alerts=True, archive_on_destroy=True,
+            name,
+            name=args.name,
+            description=args.description,
+            visibility="public",
+            has_issues=True,
+            has_wiki=False,
+            has_projects=False,
+            allow_squash_merge=True,
+            allow_merge_commit=False,
+            allow_rebase_merge=False,
+            squash_merge_commit_title="PR_TITLE",
+            squash_merge_commit_message="PR_BODY",
+            delete_branch_on_merge=True,
+            allow_update_branch=True,
+            vulnerability_alerts=True,
+            archive_on_destroy=True,
             security_and_analysis=security,
-            opts=pulumi.ResourceOptions(parent=self, protect=True))
+            opts=pulumi.ResourceOptions(parent=self, protect=True),
+        )
 
         github.RepositoryRuleset(
-            f"{name}-default-branch", repository=repo.name, name="default branch",
-            target="branch", enforcement="active",
+            f"{name}-default-branch",
+            repository=repo.name,
+            name="default branch",
+            target="branch",
+            enforcement="active",
             conditions={"ref_name": {"includes": ["~DEFAULT_BRANCH"], "excludes": []}},
             rules={
                 "deletion": True,
@@ -82,7 +98,8 @@ class Repository(pulumi.ComponentResource):
                     "required_checks": [{"context": c} for c in args.required_checks],
                 },
             },
-            opts=child)
+            opts=child,
+        )
 
         for spec in args.environments:
             self._environment(name, repo, spec)
@@ -93,8 +110,9 @@ class Repository(pulumi.ComponentResource):
     def _environment(self, name: str, repo: github.Repository, spec: EnvironmentSpec) -> None:
         child = pulumi.ResourceOptions(parent=self)
         reviewer_ids = [
-            github.get_user_output(username=login, opts=pulumi.InvokeOptions(parent=self))
-            .id.apply(int)
+            github.get_user_output(username=login, opts=pulumi.InvokeOptions(parent=self)).id.apply(
+                int
+            )
             for login in spec.reviewers
         ]
         policy: github.RepositoryEnvironmentDeploymentBranchPolicyArgsDict | None = None
@@ -103,18 +121,30 @@ class Repository(pulumi.ComponentResource):
         elif spec.branches:
             policy = {"protected_branches": False, "custom_branch_policies": True}
         environment = github.RepositoryEnvironment(
-            f"{name}-{spec.name}", repository=repo.name, environment=spec.name,
-            prevent_self_review=bool(reviewer_ids), can_admins_bypass=False,
+            f"{name}-{spec.name}",
+            repository=repo.name,
+            environment=spec.name,
+            prevent_self_review=bool(reviewer_ids),
+            can_admins_bypass=False,
             reviewers=[{"users": reviewer_ids}] if reviewer_ids else None,
-            deployment_branch_policy=policy, opts=child)
+            deployment_branch_policy=policy,
+            opts=child,
+        )
         if isinstance(spec.branches, tuple):
             for pattern in spec.branches:
                 github.RepositoryEnvironmentDeploymentPolicy(
                     f"{name}-{spec.name}-branch-{pattern.replace('/', '-').replace('*', 'x')}",
-                    repository=repo.name, environment=environment.environment,
-                    branch_pattern=pattern, opts=child)
+                    repository=repo.name,
+                    environment=environment.environment,
+                    branch_pattern=pattern,
+                    opts=child,
+                )
         for secret_name, value in sorted(spec.secrets.items()):
             github.ActionsEnvironmentSecret(
                 f"{name}-{spec.name}-{secret_name.lower().replace('_', '-')}",
-                repository=repo.name, environment=environment.environment,
-                secret_name=secret_name, value=pulumi.Output.secret(value), opts=child)
+                repository=repo.name,
+                environment=environment.environment,
+                secret_name=secret_name,
+                value=pulumi.Output.secret(value),
+                opts=child,
+            )

@@ -14,9 +14,13 @@ def r2_endpoint(account_id: str) -> str:
     return f"https://{account_id}.r2.cloudflarestorage.com"
 
 
-def r2_s3_provider(name: str, account_id: str, access_key_id: pulumi.Input[str],
-                   secret_access_key: pulumi.Input[str],
-                   opts: pulumi.ResourceOptions | None = None) -> aws.Provider:
+def r2_s3_provider(
+    name: str,
+    account_id: str,
+    access_key_id: pulumi.Input[str],
+    secret_access_key: pulumi.Input[str],
+    opts: pulumi.ResourceOptions | None = None,
+) -> aws.Provider:
     return aws.Provider(
         name,
         region="us-east-1",  # R2 treats us-east-1 as an alias of `auto`

@@ -27,7 +27,8 @@ def bucket_resource(account_id: str, bucket: str) -> str:
 def permission_group_id(name: str, opts: pulumi.InvokeOptions | None = None) -> pulumi.Output[str]:
     """Look the permission group id up by name: ids are Cloudflare's, names are documented."""
     found = cloudflare.get_api_token_permission_groups_list_output(
-        name=name, scope=R2_BUCKET_SCOPE, opts=opts)
+        name=name, scope=R2_BUCKET_SCOPE, opts=opts
+    )
 
     def first(results: Sequence[PermissionGroup]) -> str:
         if not results:
@@ -43,22 +44,36 @@ class BucketToken(pulumi.ComponentResource):
     access_key_id: pulumi.Output[str]
     secret_access_key: pulumi.Output[str]
 
-    def __init__(self, name: str, account_id: str, bucket: pulumi.Input[str],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        account_id: str,
+        bucket: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__("crm:r2:BucketToken", name, None, opts)
         invoke = pulumi.InvokeOptions(parent=self)
         resources = pulumi.Output.from_input(bucket).apply(
-            lambda b: json.dumps({bucket_resource(account_id, b): "*"}, sort_keys=True))
+            lambda b: json.dumps({bucket_resource(account_id, b): "*"}, sort_keys=True)
+        )
         groups: list[cloudflare.ApiTokenPolicyPermissionGroupArgsDict] = [
-            {"id": permission_group_id(g, invoke)} for g in (BUCKET_ITEM_READ, BUCKET_ITEM_WRITE)]
+            {"id": permission_group_id(g, invoke)} for g in (BUCKET_ITEM_READ, BUCKET_ITEM_WRITE)
+        ]
         policy: cloudflare.ApiTokenPolicyArgsDict = {
-            "effect": "allow", "permission_groups": groups, "resources": resources}
+            "effect": "allow",
+            "permission_groups": groups,
+            "resources": resources,
+        }
         self.token = cloudflare.ApiToken(
-            name, name=f"{name} (R2 object read/write)",
+            name,
+            name=f"{name} (R2 object read/write)",
             policies=[policy],
-            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["value"]))
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["value"]),
+        )
         self.access_key_id = pulumi.Output.secret(self.token.id)
         self.secret_access_key = pulumi.Output.secret(
-            self.token.value.apply(lambda v: hashlib.sha256(v.encode()).hexdigest()))
-        self.register_outputs({"access_key_id": self.access_key_id,
-                               "secret_access_key": self.secret_access_key})
+            self.token.value.apply(lambda v: hashlib.sha256(v.encode()).hexdigest())
+        )
+        self.register_outputs(
+            {"access_key_id": self.access_key_id, "secret_access_key": self.secret_access_key}
+        )

@@ -61,11 +61,17 @@ class PlannedResource:
     options: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent,
-                "provider": self.provider,
-                "inputs": {k: clean(v) for k, v in sorted(self.inputs.items())
-                           if k not in _DROPPED_INPUTS},
-                "dependencies": sorted(set(self.dependencies))}
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "provider": self.provider,
+            "inputs": {
+                k: clean(v) for k, v in sorted(self.inputs.items()) if k not in _DROPPED_INPUTS
+            },
+            "dependencies": sorted(set(self.dependencies)),
+        }
 
 
 @dataclass
@@ -75,14 +81,19 @@ class Graph:
     resources: list[PlannedResource]
 
     def as_json(self) -> dict[str, Any]:
-        return {"project": self.project, "stack": self.stack,
-                "resources": [r.as_json() for r in sorted(self.resources, key=lambda r: r.urn)]}
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "resources": [r.as_json() for r in sorted(self.resources, key=lambda r: r.urn)],
+        }
 
     def options_json(self) -> dict[str, Any]:
         """Resource options the engine knows but resources.json's fixed shape has no place
         for (protect, ...): the policy adapter reads them from resource-options.json."""
-        return {r.urn: {"protect": r.protect, **r.options}
-                for r in sorted(self.resources, key=lambda r: r.urn)}
+        return {
+            r.urn: {"protect": r.protect, **r.options}
+            for r in sorted(self.resources, key=lambda r: r.urn)
+        }
 
 
 def dumps(data: Any) -> str:

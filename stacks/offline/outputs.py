@@ -35,13 +35,17 @@ def _cloudflare_id(typ: str) -> ResourceMock:
 def _api_token(name: str, inputs: Outputs) -> tuple[str, Outputs]:
     token_id = hex_id("apitoken", name)
     # Obviously fake; it only ever travels as a secret.
-    return token_id, {"value": f"offline-fake-token-{hex_id('value', name, length=12)}",
-                      "status": "active"}
+    return token_id, {
+        "value": f"offline-fake-token-{hex_id('value', name, length=12)}",
+        "status": "active",
+    }
 
 
 def _r2_bucket(name: str, inputs: Outputs) -> tuple[str, Outputs]:
-    return str(inputs.get("name", name)), {"creationDate": "2026-11-01T00:00:00Z",
-                                           "storageClass": "Standard"}
+    return str(inputs.get("name", name)), {
+        "creationDate": "2026-11-01T00:00:00Z",
+        "storageClass": "Standard",
+    }
 
 
 def _dns_record(name: str, inputs: Outputs) -> tuple[str, Outputs]:
@@ -52,8 +56,10 @@ def _github_repository(name: str, inputs: Outputs) -> tuple[str, Outputs]:
     repo = str(inputs.get("name", name))
     owner = "careers-crm"
     return repo, {
-        "fullName": f"{owner}/{repo}", "nodeId": f"R_kgDO{hex_id('repo', repo, length=8)}",
-        "repoId": number_id("repo", repo), "defaultBranch": "main",
+        "fullName": f"{owner}/{repo}",
+        "nodeId": f"R_kgDO{hex_id('repo', repo, length=8)}",
+        "repoId": number_id("repo", repo),
+        "defaultBranch": "main",
         "htmlUrl": f"https://github.com/{owner}/{repo}",
         "gitCloneUrl": f"git://github.com/{owner}/{repo}.git",
     }
@@ -75,127 +81,199 @@ def _railway_custom_domain(name: str, inputs: Outputs) -> tuple[str, Outputs]:
     target = f"{hex_id('railway-cname', domain, length=8)}.up.railway.app"
     return _uuid("cdomain", name), {
         "dns_target": target,
-        "dns_records": [{"type": "CNAME", "name": domain, "value": target,
-                         "purpose": "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE"}],
+        "dns_records": [
+            {
+                "type": "CNAME",
+                "name": domain,
+                "value": target,
+                "purpose": "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE",
+            }
+        ],
     }
 
 
 def _railway_service_domain(name: str, inputs: Outputs) -> tuple[str, Outputs]:
-    domain = f"{name.removeprefix('railway-').removesuffix('-domain')}-production-" \
-             f"{hex_id('sd', name, length=4)}.up.railway.app"
+    domain = (
+        f"{name.removeprefix('railway-').removesuffix('-domain')}-production-"
+        f"{hex_id('sd', name, length=4)}.up.railway.app"
+    )
     return _uuid("sdomain", name), {"domain": domain, "url": f"https://{domain}"}
 
 
 def _supabase_settings(kind: str) -> ResourceMock:
     """Supabase settings: id <ref>/<kind>; outputs echo the inputs plus the secret hashes."""
-    return lambda name, inputs: (f"{inputs.get('project_ref')}/{kind.lower()}",
-                                 {"secret_hashes": {}})
+    return lambda name, inputs: (
+        f"{inputs.get('project_ref')}/{kind.lower()}",
+        {"secret_hashes": {}},
+    )
 
 
 def _vercel_domain_config(args: dict[str, Any]) -> Outputs:
     domain = str(args.get("domain", ""))
-    return {"id": domain, "domain": domain, "misconfigured": False,
-            "projectIdOrName": str(args.get("projectIdOrName", "")), "teamId": "",
-            "recommendedCname": f"{hex_id('vercel', domain, length=16)}.vercel-dns-017.com.",
-            "recommendedIpv4s": ["76.76.21.21"]}
+    return {
+        "id": domain,
+        "domain": domain,
+        "misconfigured": False,
+        "projectIdOrName": str(args.get("projectIdOrName", "")),
+        "teamId": "",
+        "recommendedCname": f"{hex_id('vercel', domain, length=16)}.vercel-dns-017.com.",
+        "recommendedIpv4s": ["76.76.21.21"],
+    }
 
 
 def _grafana_dashboard(name: str, inputs: Outputs) -> tuple[str, Outputs]:
     uid = str(json.loads(str(inputs.get("configJson", "{}"))).get("uid", name))
-    return f"1:{uid}", {"uid": uid, "dashboardId": number_id("dashboard", uid) % 10_000,
-                        "version": 1, "url": f"https://careerscrm.grafana.net/d/{uid}"}
+    return f"1:{uid}", {
+        "uid": uid,
+        "dashboardId": number_id("dashboard", uid) % 10_000,
+        "version": 1,
+        "url": f"https://careerscrm.grafana.net/d/{uid}",
+    }
 
 
 def _grafana_data_source(args: dict[str, Any]) -> Outputs:
     """Grafana Cloud's hosted Prometheus, as the data source lookup returns it."""
     uid = str(args.get("uid", "grafanacloud-prom"))
-    return {"id": f"1:{uid}", "uid": uid, "type": "prometheus", "orgId": "1",
-            "name": "grafanacloud-careerscrm-prom", "isDefault": True, "accessMode": "proxy",
-            "url": "https://prometheus-prod-13-prod-us-east-0.grafana.net/api/prom"}
+    return {
+        "id": f"1:{uid}",
+        "uid": uid,
+        "type": "prometheus",
+        "orgId": "1",
+        "name": "grafanacloud-careerscrm-prom",
+        "isDefault": True,
+        "accessMode": "proxy",
+        "url": "https://prometheus-prod-13-prod-us-east-0.grafana.net/api/prom",
+    }
 
 
 def _kuma_numbered(field: str) -> ResourceMock:
     """Uptime Kuma ids are small SQLite row ids."""
+
     def mock(name: str, inputs: Outputs) -> tuple[str, Outputs]:
         number = number_id("kuma", name) % 500 + 1
         return str(number), {field: number}
+
     return mock
 
 
 # Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
 OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
     "grafana:oss/folder:Folder": lambda name, inputs: (
-        str(inputs.get("uid", name)), {"url": f"https://careerscrm.grafana.net/dashboards/f/"
-                                              f"{inputs.get('uid', name)}"}),
+        str(inputs.get("uid", name)),
+        {"url": f"https://careerscrm.grafana.net/dashboards/f/{inputs.get('uid', name)}"},
+    ),
     "grafana:oss/dashboard:Dashboard": _grafana_dashboard,
     "grafana:alerting/contactPoint:ContactPoint": lambda name, inputs: (
-        str(inputs.get("name", name)), {}),
-    "grafana:alerting/notificationPolicy:NotificationPolicy": lambda name, inputs: (
-        "policy", {}),
+        str(inputs.get("name", name)),
+        {},
+    ),
+    "grafana:alerting/notificationPolicy:NotificationPolicy": lambda name, inputs: ("policy", {}),
     "grafana:alerting/ruleGroup:RuleGroup": lambda name, inputs: (
-        f"{inputs.get('folderUid')}:{inputs.get('name')}", {"orgId": "1"}),
+        f"{inputs.get('folderUid')}:{inputs.get('name')}",
+        {"orgId": "1"},
+    ),
     "grafana:connections/metricsEndpointScrapeJob:MetricsEndpointScrapeJob": (
-        lambda name, inputs: (f"{inputs.get('stackId')}:{inputs.get('name')}", {})),
+        lambda name, inputs: (f"{inputs.get('stackId')}:{inputs.get('name')}", {})
+    ),
     "pulumi-python:dynamic/uptimekuma:Notification": _kuma_numbered("notification_id"),
     "pulumi-python:dynamic/uptimekuma:Monitor": _kuma_numbered("monitor_id"),
     "pulumi-python:dynamic/uptimekuma:StatusPage": lambda name, inputs: (
-        str(inputs.get("slug", name)), {}),
+        str(inputs.get("slug", name)),
+        {},
+    ),
 }
 
 
 RESOURCES: dict[str, ResourceMock] = {
     # Supabase settings: id is <ref>/<kind>, outputs echo the inputs plus secret hashes.
-    **{f"pulumi-python:dynamic/supabase:{kind}": _supabase_settings(kind)
-       for kind in ("AuthConfig", "SslEnforcement", "NetworkRestrictions", "PostgrestConfig",
-                    "PostgresConfig")},
+    **{
+        f"pulumi-python:dynamic/supabase:{kind}": _supabase_settings(kind)
+        for kind in (
+            "AuthConfig",
+            "SslEnforcement",
+            "NetworkRestrictions",
+            "PostgrestConfig",
+            "PostgresConfig",
+        )
+    },
     "pulumi-python:dynamic/railway:Project": lambda name, inputs: (
         str(inputs.get("adopt_id") or _uuid("project", name)),
-        {"owned": not inputs.get("adopt_id")}),
+        {"owned": not inputs.get("adopt_id")},
+    ),
     "pulumi-python:dynamic/railway:Environment": lambda name, inputs: (
-        _uuid("env", name), {"owned": False}),
+        _uuid("env", name),
+        {"owned": False},
+    ),
     "pulumi-python:dynamic/railway:Service": lambda name, inputs: (_uuid("service", name), {}),
     "pulumi-python:dynamic/railway:ServiceInstance": lambda name, inputs: (
-        f"{inputs.get('service_id')}/{inputs.get('environment_id')}", {}),
+        f"{inputs.get('service_id')}/{inputs.get('environment_id')}",
+        {},
+    ),
     "pulumi-python:dynamic/railway:Variables": lambda name, inputs: (
-        f"{inputs.get('service_id')}/{inputs.get('environment_id')}/variables", {}),
+        f"{inputs.get('service_id')}/{inputs.get('environment_id')}/variables",
+        {},
+    ),
     "pulumi-python:dynamic/railway:CustomDomain": _railway_custom_domain,
     "pulumi-python:dynamic/railway:ServiceDomain": _railway_service_domain,
     "pulumi-python:dynamic/railway:AutoDeploy": lambda name, inputs: (
-        f"{inputs.get('service_id')}/{inputs.get('environment_id')}/auto-deploy", {}),
+        f"{inputs.get('service_id')}/{inputs.get('environment_id')}/auto-deploy",
+        {},
+    ),
     "pulumi-python:dynamic/railway:Volume": lambda name, inputs: (
-        _uuid("volume", name), {"name": "uptime-kuma-volume"}),
+        _uuid("volume", name),
+        {"name": "uptime-kuma-volume"},
+    ),
     "vercel:index/project:Project": lambda name, inputs: (
-        f"prj_{hex_id('vercel-project', name, length=28)}", {"teamId": "team_offline"}),
+        f"prj_{hex_id('vercel-project', name, length=28)}",
+        {"teamId": "team_offline"},
+    ),
     "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": lambda name, inputs: (
-        hex_id("vercel-env", name, length=16), {"teamId": "team_offline"}),
+        hex_id("vercel-env", name, length=16),
+        {"teamId": "team_offline"},
+    ),
     "vercel:index/projectDomain:ProjectDomain": lambda name, inputs: (
-        str(inputs.get("domain", name)), {"teamId": "team_offline", "verified": True,
-                                          "misconfigured": False}),
+        str(inputs.get("domain", name)),
+        {"teamId": "team_offline", "verified": True, "misconfigured": False},
+    ),
     "cloudflare:index/zoneSetting:ZoneSetting": lambda name, inputs: (
-        str(inputs.get("settingId", name)), {"editable": True}),
+        str(inputs.get("settingId", name)),
+        {"editable": True},
+    ),
     "cloudflare:index/dnsRecord:DnsRecord": _dns_record,
     "cloudflare:index/ruleset:Ruleset": _cloudflare_id("ruleset"),
     "cloudflare:index/r2Bucket:R2Bucket": _r2_bucket,
     "cloudflare:index/r2ManagedDomain:R2ManagedDomain": lambda name, inputs: (
         str(inputs.get("bucketName", name)),
-        {"domain": f"pub-{hex_id('r2dev', name)}.r2.dev", "bucketId": hex_id("b", name)}),
+        {"domain": f"pub-{hex_id('r2dev', name)}.r2.dev", "bucketId": hex_id("b", name)},
+    ),
     "cloudflare:index/r2BucketLock:R2BucketLock": lambda name, inputs: (
-        str(inputs.get("bucketName", name)), {}),
+        str(inputs.get("bucketName", name)),
+        {},
+    ),
     "cloudflare:index/apiToken:ApiToken": _api_token,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": lambda name, inputs: (
-        str(inputs.get("bucket", name)), {}),
+        str(inputs.get("bucket", name)),
+        {},
+    ),
     "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": lambda name, inputs: (
-        str(inputs.get("bucket", name)), {}),
+        str(inputs.get("bucket", name)),
+        {},
+    ),
     "github:index/repository:Repository": _github_repository,
     "github:index/repositoryRuleset:RepositoryRuleset": _github_ruleset,
-    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy":
-        lambda name, inputs: (f"{inputs.get('repository')}:{inputs.get('environment')}:"
-                              f"{number_id('deployment-policy', name)}", {}),
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": lambda name, inputs: (
+        f"{inputs.get('repository')}:{inputs.get('environment')}:"
+        f"{number_id('deployment-policy', name)}",
+        {},
+    ),
     "github:index/repositoryEnvironment:RepositoryEnvironment": lambda name, inputs: (
-        f"{inputs.get('repository')}:{inputs.get('environment')}", {}),
+        f"{inputs.get('repository')}:{inputs.get('environment')}",
+        {},
+    ),
     "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": lambda name, inputs: (
         f"{inputs.get('repository')}:{inputs.get('environment')}:{inputs.get('secretName')}",
-        {"createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z"}),
+        {"createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z"},
+    ),
     **OBSERVABILITY_RESOURCES,
 }
 
@@ -208,21 +286,28 @@ _PERMISSION_GROUPS = {
 
 def _permission_groups(args: dict[str, Any]) -> Outputs:
     name = str(args.get("name", ""))
-    found = [{"id": _PERMISSION_GROUPS[name], "name": name,
-              "scopes": [str(args.get("scope", ""))]}] if name in _PERMISSION_GROUPS else []
+    found = (
+        [{"id": _PERMISSION_GROUPS[name], "name": name, "scopes": [str(args.get("scope", ""))]}]
+        if name in _PERMISSION_GROUPS
+        else []
+    )
     return {"results": found, "id": hex_id("pg", name)}
 
 
 def _github_user(args: dict[str, Any]) -> Outputs:
     login = str(args.get("username", ""))
     uid = number_id("user", login)
-    return {"id": str(uid), "login": login, "nodeId": f"U_kgDO{hex_id('u', login, length=8)}",
-            "name": login, "email": ""}
+    return {
+        "id": str(uid),
+        "login": login,
+        "nodeId": f"U_kgDO{hex_id('u', login, length=8)}",
+        "name": login,
+        "email": "",
+    }
 
 
 CALLS: dict[str, CallMock] = {
-    "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList":
-        _permission_groups,
+    "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList": _permission_groups,
     "github:index/getUser:getUser": _github_user,
     "vercel:index/getDomainConfig:getDomainConfig": _vercel_domain_config,
     "grafana:oss/getDataSource:getDataSource": _grafana_data_source,
@@ -247,6 +332,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         mock = CALLS.get(args.token)
         if mock is None:
-            raise KeyError(f"offline plan has no mock for the call {args.token}: "
-                           "add one to stacks/offline/outputs.py")
+            raise KeyError(
+                f"offline plan has no mock for the call {args.token}: "
+                "add one to stacks/offline/outputs.py"
+            )
         return mock(dict(args.args)), []

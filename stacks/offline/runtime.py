@@ -44,11 +44,19 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):  # type: ignore[misc]
             options["retainOnDelete"] = True
         if request.deleteBeforeReplace:
             options["deleteBeforeReplace"] = True
-        self.recorded.append(PlannedResource(
-            urn=response.urn, type=request.type, name=request.name,
-            parent=request.parent or None, provider=provider, inputs=raw,
-            dependencies=list(request.dependencies), protect=bool(request.protect),
-            options=options))
+        self.recorded.append(
+            PlannedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                provider=provider,
+                inputs=raw,
+                dependencies=list(request.dependencies),
+                protect=bool(request.protect),
+                options=options,
+            )
+        )
         return response
 
     def _default_provider(self, type_token: str, version: str) -> str:
@@ -60,15 +68,25 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):  # type: ignore[misc]
         urn = f"urn:pulumi:{self.stack}::{self.project}::pulumi:providers:{package}::{name}"
         if urn not in self.default_providers:
             self.default_providers[urn] = PlannedResource(
-                urn=urn, type=f"pulumi:providers:{package}", name=name, parent=None,
-                provider=None, inputs={"version": version} if version else {},
-                dependencies=[])
+                urn=urn,
+                type=f"pulumi:providers:{package}",
+                name=name,
+                parent=None,
+                provider=None,
+                inputs={"version": version} if version else {},
+                dependencies=[],
+            )
         return urn
 
 
-def run_offline(program: Callable[[], None], project: str, stack: str,
-                config: dict[str, str], secret_keys: list[str],
-                mocks: pulumi_mocks.Mocks) -> Graph:
+def run_offline(
+    program: Callable[[], None],
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    secret_keys: list[str],
+    mocks: pulumi_mocks.Mocks,
+) -> Graph:
     """Run `program` as `pulumi up` would (not a preview: applies run, as with real outputs)."""
     set_all_config(config, secret_keys)
     # Outputs left by an earlier run in this process belong to a closed event loop and would
@@ -78,10 +96,18 @@ def run_offline(program: Callable[[], None], project: str, stack: str,
     monitor = RecordingMonitor(mocks, project, stack)
     info = monitor.GetDeploymentInfo(None)  # type: ignore[no-untyped-call]
     features = set(info.supportedFeatures)
-    configure(pulumi_mocks.MockSettings(  # type: ignore[no-untyped-call]
-        monitor=monitor, monitor_features=features, engine=pulumi_mocks.MockEngine(None),
-        project=project, stack=stack, dry_run=False, organization="organization",
-        callbacks=None))
+    configure(
+        pulumi_mocks.MockSettings(  # type: ignore[no-untyped-call]
+            monitor=monitor,
+            monitor_features=features,
+            engine=pulumi_mocks.MockEngine(None),
+            project=project,
+            stack=stack,
+            dry_run=False,
+            organization="organization",
+            callbacks=None,
+        )
+    )
     loop = asyncio.new_event_loop()
     try:
         asyncio.set_event_loop(loop)
@@ -90,5 +116,8 @@ def run_offline(program: Callable[[], None], project: str, stack: str,
         loop.close()
         # Leave a usable loop behind: Pulumi creates Outputs against the current loop.
         asyncio.set_event_loop(asyncio.new_event_loop())
-    return Graph(project=project, stack=stack,
-                 resources=[*monitor.recorded, *monitor.default_providers.values()])
+    return Graph(
+        project=project,
+        stack=stack,
+        resources=[*monitor.recorded, *monitor.default_providers.values()],
+    )

@@ -53,8 +53,10 @@ def load_stack_settings(root: Path, stack: str) -> StackSettings:
         raise StackFileError(f"{root / 'Pulumi.yaml'}: `name` is missing")
     stack_path = root / f"Pulumi.{stack}.yaml"
     if not stack_path.exists():
-        raise StackFileError(f"{stack_path}: no such stack file; create it with "
-                             f"`pulumi stack init {stack}` or pick an existing STACK")
+        raise StackFileError(
+            f"{stack_path}: no such stack file; create it with "
+            f"`pulumi stack init {stack}` or pick an existing STACK"
+        )
     stack_values = _load_yaml(stack_path).get("config") or {}
 
     config: dict[str, str] = {}
@@ -75,5 +77,9 @@ def load_stack_settings(root: Path, stack: str) -> StackSettings:
             config[full] = f"{FAKE_SECRET_PREFIX}{key.split(':')[-1].replace('.', '-')}"
         else:
             config[full] = _encode(value)
-    return StackSettings(project=project, stack=stack, config=dict(sorted(config.items())),
-                         secret_keys=sorted(set(secret_keys)))
+    return StackSettings(
+        project=project,
+        stack=stack,
+        config=dict(sorted(config.items())),
+        secret_keys=sorted(set(secret_keys)),
+    )

@@ -46,20 +46,34 @@ def test_prod_config_loads_typed_and_frozen() -> None:
 
 
 def test_every_problem_is_listed_in_one_error() -> None:
-    found = problems(**{
-        "domain": "Not A Domain",
-        "cloudflare.zoneId": None,
-        "cloudflare.accountId": "xyz",
-        "cloudflare.hstsMaxAge": "one year",
-        "cloudflare.plan": "platinum",
-        "r2.backupRetentionDays": "2",
-    })
+    found = problems(
+        **{
+            "domain": "Not A Domain",
+            "cloudflare.zoneId": None,
+            "cloudflare.accountId": "xyz",
+            "cloudflare.hstsMaxAge": "one year",
+            "cloudflare.plan": "platinum",
+            "r2.backupRetentionDays": "2",
+        }
+    )
     keys = [p.split(":")[1] for p in found]
-    assert keys == ["domain", "cloudflare.accountId", "cloudflare.zoneId",
-                    "cloudflare.hstsMaxAge", "cloudflare.plan", "r2.backupRetentionDays"] or \
-        sorted(keys) == sorted(["domain", "cloudflare.plan", "cloudflare.accountId",
-                                "cloudflare.zoneId", "cloudflare.hstsMaxAge",
-                                "r2.backupRetentionDays"])
+    assert keys == [
+        "domain",
+        "cloudflare.accountId",
+        "cloudflare.zoneId",
+        "cloudflare.hstsMaxAge",
+        "cloudflare.plan",
+        "r2.backupRetentionDays",
+    ] or sorted(keys) == sorted(
+        [
+            "domain",
+            "cloudflare.plan",
+            "cloudflare.accountId",
+            "cloudflare.zoneId",
+            "cloudflare.hstsMaxAge",
+            "r2.backupRetentionDays",
+        ]
+    )
     text = "\n".join(found)
     assert "is required but not set" in text
     assert "must be one of free, pro, business, enterprise" in text
@@ -77,39 +91,74 @@ def test_error_message_names_each_key_and_how_to_set_it() -> None:
 
 
 def test_second_rate_limit_rule_is_refused_on_the_free_plan() -> None:
-    two = json.dumps([
-        {"name": "auth", "paths": ["/auth/*"], "requestsPerPeriod": 20, "period": 10,
-         "mitigationTimeout": 10},
-        {"name": "api", "paths": ["/v1/*"], "requestsPerPeriod": 200, "period": 10,
-         "mitigationTimeout": 10},
-    ])
+    two = json.dumps(
+        [
+            {
+                "name": "auth",
+                "paths": ["/auth/*"],
+                "requestsPerPeriod": 20,
+                "period": 10,
+                "mitigationTimeout": 10,
+            },
+            {
+                "name": "api",
+                "paths": ["/v1/*"],
+                "requestsPerPeriod": 200,
+                "period": 10,
+                "mitigationTimeout": 10,
+            },
+        ]
+    )
     found = problems(**{"cloudflare.rateLimits": two})
     assert any("has 2 rules but the Cloudflare free plan allows 1" in p for p in found)
 
 
 def test_free_plan_period_and_timeout_limits() -> None:
-    rule = json.dumps([{"name": "api", "paths": ["/v1/*"], "requestsPerPeriod": 50,
-                        "period": 60, "mitigationTimeout": 3600}])
+    rule = json.dumps(
+        [
+            {
+                "name": "api",
+                "paths": ["/v1/*"],
+                "requestsPerPeriod": 50,
+                "period": 60,
+                "mitigationTimeout": 3600,
+            }
+        ]
+    )
     found = problems(**{"cloudflare.rateLimits": rule})
-    assert any("period: must be one of [10] seconds on the Cloudflare free plan" in p
-               for p in found)
+    assert any(
+        "period: must be one of [10] seconds on the Cloudflare free plan" in p for p in found
+    )
     assert any("mitigationTimeout: must be one of [10] seconds" in p for p in found)
 
 
 def test_business_plan_allows_what_free_refuses() -> None:
-    rules = json.dumps([
-        {"name": "auth", "paths": ["/auth/*"], "requestsPerPeriod": 20, "period": 60,
-         "mitigationTimeout": 600},
-        {"name": "api", "paths": ["/v1/*"], "requestsPerPeriod": 600, "period": 60,
-         "mitigationTimeout": 60},
-    ])
+    rules = json.dumps(
+        [
+            {
+                "name": "auth",
+                "paths": ["/auth/*"],
+                "requestsPerPeriod": 20,
+                "period": 60,
+                "mitigationTimeout": 600,
+            },
+            {
+                "name": "api",
+                "paths": ["/v1/*"],
+                "requestsPerPeriod": 600,
+                "period": 60,
+                "mitigationTimeout": 60,
+            },
+        ]
+    )
     cfg = load_with(**{"cloudflare.plan": "business", "cloudflare.rateLimits": rules})
     assert [r.period for r in cfg.cloudflare.rate_limits] == [60, 60]
 
 
 def test_malformed_rate_limit_fields_are_named() -> None:
-    rule = json.dumps([{"name": "", "paths": ["v1"], "requestsPerPeriod": 0, "period": 10,
-                        "action": "explode"}])
+    rule = json.dumps(
+        [{"name": "", "paths": ["v1"], "requestsPerPeriod": 0, "period": 10, "action": "explode"}]
+    )
     found = problems(**{"cloudflare.rateLimits": rule})
     text = "\n".join(found)
     for field in ("[0].name", "[0].paths", "[0].requestsPerPeriod", "[0].action"):

@@ -63,9 +63,21 @@ class PostgresServer:
 
     def psql(self, dbname: str, sql: str) -> str:
         out = subprocess.run(
-            [str(self.bin_dir / "psql"), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
-             "-d", self.dsn(dbname), "-c", sql],
-            check=True, capture_output=True, text=True,
+            [
+                str(self.bin_dir / "psql"),
+                "-X",
+                "-q",
+                "-At",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                self.dsn(dbname),
+                "-c",
+                sql,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         return out.stdout
 
@@ -73,8 +85,15 @@ class PostgresServer:
 def _as_nobody(cmd: list[str], home: Path) -> list[str]:
     if os.geteuid() != 0:
         return cmd
-    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-            "env", f"HOME={home}", *cmd]
+    return [
+        "setpriv",
+        f"--reuid={NOBODY}",
+        f"--regid={NOBODY}",
+        "--clear-groups",
+        "env",
+        f"HOME={home}",
+        *cmd,
+    ]
 
 
 @contextmanager
@@ -87,28 +106,62 @@ def running_postgres(settings: dict[str, str] | None = None) -> Iterator[Postgre
     data = root / "data"
     port = free_port()
     subprocess.run(
-        _as_nobody([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                    "--auth=trust", "-E", "UTF8", "--no-sync"], root),
-        check=True, capture_output=True,
+        _as_nobody(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            root,
+        ),
+        check=True,
+        capture_output=True,
     )
-    options = {"listen_addresses": "127.0.0.1", "port": str(port),
-               "unix_socket_directories": str(root), "fsync": "off",
-               "synchronous_commit": "off", "full_page_writes": "off",
-               "max_connections": "300"}
+    options = {
+        "listen_addresses": "127.0.0.1",
+        "port": str(port),
+        "unix_socket_directories": str(root),
+        "fsync": "off",
+        "synchronous_commit": "off",
+        "full_page_writes": "off",
+        "max_connections": "300",
+    }
     options.update(settings or {})
     opt_str = " ".join(f"-c {k}={v}" for k, v in options.items())
     subprocess.run(
-        _as_nobody([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60",
-                    "-l", str(root / "server.log"), "-o", opt_str, "start"], root),
-        check=True, capture_output=True,
+        _as_nobody(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(root / "server.log"),
+                "-o",
+                opt_str,
+                "start",
+            ],
+            root,
+        ),
+        check=True,
+        capture_output=True,
     )
     server = PostgresServer("127.0.0.1", port, "postgres", root, bin_dir)
     try:
         yield server
     finally:
         subprocess.run(
-            _as_nobody([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
-                        "stop"], root),
+            _as_nobody(
+                [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], root
+            ),
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)

@@ -13,8 +13,10 @@ RULESET = "cloudflare:index/ruleset:Ruleset"
 
 
 def settings() -> dict[str, object]:
-    return {r["inputs"]["settingId"]: r["inputs"]["value"]
-            for r in prod_graph().of_type("cloudflare:index/zoneSetting:ZoneSetting")}
+    return {
+        r["inputs"]["settingId"]: r["inputs"]["value"]
+        for r in prod_graph().of_type("cloudflare:index/zoneSetting:ZoneSetting")
+    }
 
 
 def test_zone_tls_settings() -> None:
@@ -35,8 +37,10 @@ def test_settings_target_the_configured_zone() -> None:
 
 
 def test_api_and_web_hosts_are_proxied_cnames() -> None:
-    records = {r["inputs"]["name"]: r["inputs"]
-               for r in prod_graph().of_type("cloudflare:index/dnsRecord:DnsRecord")}
+    records = {
+        r["inputs"]["name"]: r["inputs"]
+        for r in prod_graph().of_type("cloudflare:index/dnsRecord:DnsRecord")
+    }
     assert {"api.careers.example.edu", "app.careers.example.edu"} <= set(records)
     for name in ("api.careers.example.edu", "app.careers.example.edu"):
         assert records[name]["type"] == "CNAME"
@@ -72,11 +76,24 @@ def test_free_plan_waf() -> None:
 
 @pytest.mark.parametrize("plan", ["business", "enterprise"])
 def test_paid_plans_get_owasp_and_attack_score(plan: str) -> None:
-    rules = json.dumps([
-        {"name": "auth", "paths": ["/auth/*"], "requestsPerPeriod": 20, "period": 60,
-         "mitigationTimeout": 600},
-        {"name": "api", "paths": ["/v1/*"], "requestsPerPeriod": 600, "period": 60,
-         "mitigationTimeout": 60}])
+    rules = json.dumps(
+        [
+            {
+                "name": "auth",
+                "paths": ["/auth/*"],
+                "requestsPerPeriod": 20,
+                "period": 60,
+                "mitigationTimeout": 600,
+            },
+            {
+                "name": "api",
+                "paths": ["/v1/*"],
+                "requestsPerPeriod": 600,
+                "period": 60,
+                "mitigationTimeout": 60,
+            },
+        ]
+    )
     graph = make_graph("prod", **{"cloudflare.plan": plan, "cloudflare.rateLimits": rules})
     managed = graph.named("edge-waf-managed")["inputs"]["rules"]
     assert len(managed) == 2

@@ -33,14 +33,20 @@ def test_default_branch_ruleset() -> None:
 
 
 def environments() -> dict[str, dict[str, object]]:
-    return {e["inputs"]["environment"]: e["inputs"] for e in prod_graph().of_type(
-        "github:index/repositoryEnvironment:RepositoryEnvironment")}
+    return {
+        e["inputs"]["environment"]: e["inputs"]
+        for e in prod_graph().of_type("github:index/repositoryEnvironment:RepositoryEnvironment")
+    }
 
 
 def env_secrets(environment: str) -> dict[str, dict[str, object]]:
-    return {s["inputs"]["secretName"]: s["inputs"] for s in prod_graph().of_type(
-        "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
-        if s["inputs"]["environment"] == environment}
+    return {
+        s["inputs"]["secretName"]: s["inputs"]
+        for s in prod_graph().of_type(
+            "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"
+        )
+        if s["inputs"]["environment"] == environment
+    }
 
 
 def test_the_workflows_environments_exist() -> None:
@@ -49,8 +55,10 @@ def test_the_workflows_environments_exist() -> None:
 
 def test_prod_environment_needs_a_reviewer_and_a_protected_branch() -> None:
     inputs = environments()["prod"]
-    assert inputs["deploymentBranchPolicy"] == {"protectedBranches": True,
-                                                "customBranchPolicies": False}
+    assert inputs["deploymentBranchPolicy"] == {
+        "protectedBranches": True,
+        "customBranchPolicies": False,
+    }
     assert inputs["preventSelfReview"] is True
     assert inputs["canAdminsBypass"] is False
     users = inputs["reviewers"][0]["users"]  # type: ignore[index]
@@ -59,10 +67,13 @@ def test_prod_environment_needs_a_reviewer_and_a_protected_branch() -> None:
 
 def test_backups_environment_deploys_from_main_only() -> None:
     inputs = environments()["backups"]
-    assert inputs["deploymentBranchPolicy"] == {"protectedBranches": False,
-                                                "customBranchPolicies": True}
+    assert inputs["deploymentBranchPolicy"] == {
+        "protectedBranches": False,
+        "customBranchPolicies": True,
+    }
     [policy] = prod_graph().of_type(
-        "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy")
+        "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
+    )
     assert policy["inputs"]["environment"] == "backups"
     assert policy["inputs"]["branchPattern"] == "main"
 
@@ -73,10 +84,21 @@ def test_preview_environment_has_no_pulumi_managed_secret() -> None:
 
 
 def test_secrets_the_workflows_read_come_from_the_stack() -> None:
-    assert {"PULUMI_ACCESS_TOKEN", "RAILWAY_SERVICE_ID", "RAILWAY_ENVIRONMENT_ID",
-            "VERCEL_PROJECT_ID", "API_BASE_URL", "WEB_BASE_URL"} <= set(env_secrets("prod"))
-    assert {"R2_BACKUP_ACCESS_KEY_ID", "R2_BACKUP_SECRET_ACCESS_KEY", "R2_S3_ENDPOINT",
-            "R2_BACKUPS_BUCKET", "UPTIME_KUMA_BACKUP_PUSH_URL"} <= set(env_secrets("backups"))
+    assert {
+        "PULUMI_ACCESS_TOKEN",
+        "RAILWAY_SERVICE_ID",
+        "RAILWAY_ENVIRONMENT_ID",
+        "VERCEL_PROJECT_ID",
+        "API_BASE_URL",
+        "WEB_BASE_URL",
+    } <= set(env_secrets("prod"))
+    assert {
+        "R2_BACKUP_ACCESS_KEY_ID",
+        "R2_BACKUP_SECRET_ACCESS_KEY",
+        "R2_S3_ENDPOINT",
+        "R2_BACKUPS_BUCKET",
+        "UPTIME_KUMA_BACKUP_PUSH_URL",
+    } <= set(env_secrets("backups"))
 
 
 def test_secret_values_are_redacted_and_never_repository_wide() -> None:

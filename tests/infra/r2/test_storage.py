@@ -8,15 +8,21 @@ import json
 from tests.support.plan import prod_graph
 
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-R2_ONLY_FORBIDDEN = ("aws:s3/bucketVersioning", "aws:s3/bucketObjectLockConfiguration",
-                     "aws:s3/bucketPolicy", "aws:s3/bucketPublicAccessBlock")
+R2_ONLY_FORBIDDEN = (
+    "aws:s3/bucketVersioning",
+    "aws:s3/bucketObjectLockConfiguration",
+    "aws:s3/bucketPolicy",
+    "aws:s3/bucketPublicAccessBlock",
+)
 
 
 def test_data_buckets_are_protected_and_named_per_stack() -> None:
     graph = prod_graph()
     buckets = graph.of_type("cloudflare:index/r2Bucket:R2Bucket")
     assert sorted(b["inputs"]["name"] for b in buckets) == [
-        "careers-crm-prod-backups", "careers-crm-prod-uploads"]
+        "careers-crm-prod-backups",
+        "careers-crm-prod-uploads",
+    ]
     for bucket in buckets:
         assert graph.options[bucket["urn"]]["protect"] is True
         assert bucket["inputs"]["location"] == "enam"
@@ -57,7 +63,9 @@ def test_s3_resources_go_through_the_r2_provider_only() -> None:
     graph = prod_graph()
     provider = graph.named("storage-r2-s3")
     endpoints = json.loads(provider["inputs"]["endpoints"])
-    assert endpoints == [{"s3": "https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com"}]
+    assert endpoints == [
+        {"s3": "https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com"}
+    ]
     assert provider["inputs"]["s3UsePathStyle"] == "true"
     assert provider["inputs"]["skipRequestingAccountId"] == "true"
     for resource in graph.resources:
@@ -72,12 +80,16 @@ def test_no_versioning_resource_is_declared() -> None:
 
 
 def test_app_token_is_scoped_to_the_uploads_bucket() -> None:
-    [token] = [t for t in prod_graph().of_type("cloudflare:index/apiToken:ApiToken")
-               if t["name"] == "storage-app-uploads"]
+    [token] = [
+        t
+        for t in prod_graph().of_type("cloudflare:index/apiToken:ApiToken")
+        if t["name"] == "storage-app-uploads"
+    ]
     [policy] = token["inputs"]["policies"]
     assert policy["effect"] == "allow"
     resources = json.loads(policy["resources"])
     assert list(resources) == [
         "com.cloudflare.edge.r2.bucket.0123456789abcdef0123456789abcdef_default_"
-        "careers-crm-prod-uploads"]
+        "careers-crm-prod-uploads"
+    ]
     assert len(policy["permissionGroups"]) == 2
