@@ -157,7 +157,14 @@ def _kuma_numbered(field: str) -> ResourceMock:
 
 
 # Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
-OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
+OBSERVABILITY__DEPLOYMENT_POLICY = (
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
+)
+_PERMISSION_GROUPS_CALL = (
+    "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList"
+)
+
+RESOURCES: dict[str, ResourceMock] = {
     "grafana:oss/folder:Folder": lambda name, inputs: (
         str(inputs.get("uid", name)),
         {"url": f"https://careerscrm.grafana.net/dashboards/f/{inputs.get('uid', name)}"},
@@ -261,7 +268,7 @@ RESOURCES: dict[str, ResourceMock] = {
     ),
     "github:index/repository:Repository": _github_repository,
     "github:index/repositoryRuleset:RepositoryRuleset": _github_ruleset,
-    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": lambda name, inputs: (
+    _DEPLOYMENT_POLICY: lambda name, inputs: (
         f"{inputs.get('repository')}:{inputs.get('environment')}:"
         f"{number_id('deployment-policy', name)}",
         {},
@@ -307,7 +314,7 @@ def _github_user(args: dict[str, Any]) -> Outputs:
 
 
 CALLS: dict[str, CallMock] = {
-    "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList": _permission_groups,
+    _PERMISSION_GROUPS_CALL: _permission_groups,
     "github:index/getUser:getUser": _github_user,
     "vercel:index/getDomainConfig:getDomainConfig": _vercel_domain_config,
     "grafana:oss/getDataSource:getDataSource": _grafana_data_source,
