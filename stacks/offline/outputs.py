@@ -157,14 +157,14 @@ def _kuma_numbered(field: str) -> ResourceMock:
 
 
 # Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
-OBSERVABILITY__DEPLOYMENT_POLICY = (
+_DEPLOYMENT_POLICY = (
     "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 )
 _PERMISSION_GROUPS_CALL = (
     "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList"
 )
 
-RESOURCES: dict[str, ResourceMock] = {
+OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
     "grafana:oss/folder:Folder": lambda name, inputs: (
         str(inputs.get("uid", name)),
         {"url": f"https://careerscrm.grafana.net/dashboards/f/{inputs.get('uid', name)}"},
