@@ -156,7 +156,6 @@ def _kuma_numbered(field: str) -> ResourceMock:
     return mock
 
 
-# Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
 _DEPLOYMENT_POLICY = (
     "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 )
@@ -164,6 +163,7 @@ _PERMISSION_GROUPS_CALL = (
     "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList"
 )
 
+# Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
 OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
     "grafana:oss/folder:Folder": lambda name, inputs: (
         str(inputs.get("uid", name)),
