@@ -274,6 +274,18 @@ class RailwayConfig:
 
 
 @dataclass(frozen=True)
+class AppConfig:
+    """Settings of the CRM app's processes on Railway (API and reminder worker)."""
+
+    email_from: str
+    resend_api_key: pulumi.Output[str] | None
+    legacy_jwt_secret: pulumi.Output[str] | None  # HS256 fallback while tokens migrate
+    redis_url: pulumi.Output[str] | None
+    sentry_dsn: pulumi.Output[str] | None
+    sentry_traces_sample_rate: float
+
+
+@dataclass(frozen=True)
 class VercelConfig:
     project_name: str
     team_id: str | None
@@ -318,6 +330,7 @@ class StackConfig:
     github: GitHubConfig
     supabase: SupabaseConfig
     railway: RailwayConfig
+    app: AppConfig
     vercel: VercelConfig
     alerting: AlertingConfig
     grafana: GrafanaConfig
@@ -556,6 +569,32 @@ def _supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
     )
 
 
+def _app(reader: Reader, domain: str) -> AppConfig:
+    email_from = reader.string("app.emailFrom", f"Career Services <reminders@{domain}>")
+    if "@" not in email_from:
+        reader.problem(
+            "app.emailFrom",
+            "must contain a sender address verified in Resend, "
+            "e.g. 'Career Services <reminders@careers.example.edu>'",
+        )
+    rate = reader.raw("app.sentryTracesSampleRate") or "0.1"
+    try:
+        sample_rate = float(rate)
+    except ValueError:
+        sample_rate = -1.0
+    if not 0.0 <= sample_rate <= 1.0:
+        reader.problem("app.sentryTracesSampleRate", f"must be a number from 0 to 1, got {rate!r}")
+        sample_rate = 0.1
+    return AppConfig(
+        email_from=email_from,
+        resend_api_key=reader.secret("app.resendApiKey"),
+        legacy_jwt_secret=reader.secret("app.legacyJwtSecret", required=False),
+        redis_url=reader.secret("app.redisUrl", required=False),
+        sentry_dsn=reader.secret("app.sentryDsn", required=False),
+        sentry_traces_sample_rate=sample_rate,
+    )
+
+
 def _railway(reader: Reader) -> RailwayConfig:
     def repo_check(value: str) -> str | None:
         return (
@@ -662,6 +701,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         github=_github(reader),
         supabase=_supabase(reader, dns),
         railway=_railway(reader),
+        app=_app(reader, dns.domain),
         vercel=_vercel(reader),
         alerting=_alerting(reader),
         grafana=_grafana(reader),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pulumi
 
 from infra.r2.storage import Storage
-from infra.railway.component import ApiServiceArgs, RailwayApp, RailwayArgs
+from infra.railway.component import ApiServiceArgs, RailwayApp, RailwayArgs, WorkerServiceArgs
 from infra.supabase.component import SupabaseProject, SupabaseProjectArgs
 from infra.supabase.resources import (
     AuthConfigArgs,
@@ -44,8 +44,15 @@ def _required(value: pulumi.Output[str] | None, key: str) -> pulumi.Output[str]:
     return value
 
 
+def _optional_secrets(
+    values: dict[str, pulumi.Output[str] | None],
+) -> dict[str, pulumi.Input[str]]:
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def build(cfg: StackConfig, storage: Storage) -> Hosting:
-    sb, rw, dns = cfg.supabase, cfg.railway, cfg.dns
+    sb, rw, dns, app = cfg.supabase, cfg.railway, cfg.dns, cfg.app
+    database_url = _required(sb.database_url, "supabase.databaseUrl")
     api_origin = f"https://{dns.api_hostname}"
     oauth = {name: OAuthClient(c.client_id, c.secret) for name, c in sb.oauth.items()}
 
@@ -95,15 +102,30 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                     "JWT_ISSUER": f"{sb.api_url}/auth/v1",
                     "SUPABASE_JWKS_URL": f"{sb.api_url}/auth/v1/.well-known/jwks.json",
                     "CORS_ALLOW_ORIGINS": dns.web_origin,
+                    "SENTRY_TRACES_SAMPLE_RATE": str(app.sentry_traces_sample_rate),
                     "R2_ENDPOINT": storage.s3_endpoint,
                     "R2_UPLOADS_BUCKET": storage.uploads_bucket,
                 },
                 secret_variables={
-                    "DATABASE_URL": _required(sb.database_url, "supabase.databaseUrl"),
+                    "DATABASE_URL": database_url,
                     "R2_ACCESS_KEY_ID": storage.app_token.access_key_id,
                     "R2_SECRET_ACCESS_KEY": storage.app_token.secret_access_key,
                     # Grafana Cloud's scrape job presents the same token (stacks/observability).
                     "METRICS_TOKEN": _required(cfg.grafana.metrics_token, "grafana.metricsToken"),
+                    **_optional_secrets(
+                        {
+                            "SUPABASE_JWT_SECRET": app.legacy_jwt_secret,
+                            "REDIS_URL": app.redis_url,
+                            "SENTRY_DSN": app.sentry_dsn,
+                        }
+                    ),
+                },
+            ),
+            worker=WorkerServiceArgs(
+                variables={"EMAIL_FROM": app.email_from},
+                secret_variables={
+                    "DATABASE_URL": database_url,
+                    "RESEND_API_KEY": _required(app.resend_api_key, "app.resendApiKey"),
                 },
             ),
         ),

@@ -1,4 +1,4 @@
-"""The CRM API and Uptime Kuma on Railway, as one component.
+"""The CRM API, its reminder worker and Uptime Kuma on Railway, as one component.
 
 The API service builds from this repository's `app/` directory; its custom domain's required
 CNAME is exposed as `api_dns_target` for the Cloudflare record (no copied targets). Uptime Kuma
@@ -53,10 +53,27 @@ class ApiServiceArgs:
 
 
 @dataclass(frozen=True)
+class WorkerServiceArgs:
+    """The reminder worker: same repository and image as the API, another start command.
+
+    It serves only Prometheus metrics on `port`, which is also its health check: Railway
+    keeps the previous deploy running until a new worker answers.
+    """
+
+    start_command: str = "python -m app.worker"
+    port: int = 9100
+    healthcheck_path: str = "/metrics"
+    replicas: int = 1
+    variables: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    secret_variables: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RailwayArgs:
     project_name: str
     region: str
     api: ApiServiceArgs
+    worker: WorkerServiceArgs | None = None
     environment: str = "production"
     workspace_id: str | None = None
     adopt_project_id: str | None = None
@@ -137,6 +154,9 @@ class RailwayApp(pulumi.ComponentResource):
             opts=child,
         )
 
+        if args.worker is not None:
+            self._worker(name, args, project_id, env_id)
+
         self.uptime_kuma = Service(
             f"{name}-uptime-kuma",
             project_id,
@@ -180,4 +200,51 @@ class RailwayApp(pulumi.ComponentResource):
         self.uptime_kuma_url = self.uptime_kuma_domain.url
         self.register_outputs(
             {"api_dns_target": self.api_dns_target, "uptime_kuma_url": self.uptime_kuma_url}
+        )
+
+    def _worker(
+        self,
+        name: str,
+        args: RailwayArgs,
+        project_id: pulumi.Output[str],
+        env_id: pulumi.Output[str],
+    ) -> None:
+        api, worker = args.api, args.worker
+        assert worker is not None
+        child = pulumi.ResourceOptions(parent=self)
+        source = ServiceSource(repo=api.repo, branch=api.branch)
+        self.worker = Service(f"{name}-worker", project_id, env_id, "worker", source, opts=child)
+        AutoDeploy(
+            f"{name}-worker-auto-deploy",
+            project_id,
+            env_id,
+            self.worker.id,
+            source,
+            enabled=api.auto_deploy,
+            root_directory=api.root_directory,
+            opts=child,
+        )
+        ServiceInstance(
+            f"{name}-worker-settings",
+            self.worker.id,
+            env_id,
+            InstanceSettings(
+                region=args.region,
+                healthcheck_path=worker.healthcheck_path,
+                replicas=worker.replicas,
+                start_command=worker.start_command,
+                restart_policy=api.restart_policy,
+                restart_max_retries=api.restart_max_retries,
+                root_directory=api.root_directory,
+            ),
+            opts=child,
+        )
+        Variables(
+            f"{name}-worker-vars",
+            project_id,
+            env_id,
+            self.worker.id,
+            {"PORT": str(worker.port), "WORKER_METRICS_PORT": str(worker.port), **worker.variables},
+            worker.secret_variables,
+            opts=child,
         )

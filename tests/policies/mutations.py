@@ -55,6 +55,13 @@ def _unprotect(name: str) -> Callable[[Data, Options], None]:
     return apply
 
 
+def _api_variables(data: Data) -> dict[str, Any]:
+    """The API service's plain variables (the worker has its own Variables resource)."""
+    variables = next(r for r in of_type(data, RW + "Variables") if r["name"].endswith("api-vars"))
+    plain: dict[str, Any] = variables["inputs"]["variables"]
+    return plain
+
+
 def _one(data: Data, kind: str) -> dict[str, Any]:
     found = of_type(data, kind)
     assert len(found) == 1, kind
@@ -332,16 +339,12 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "service-key-in-plain-railway-variable",
         "CRM-RW-002",
-        lambda d, o: _one(d, RW + "Variables")["inputs"]["variables"].update(
-            SUPABASE_SERVICE_ROLE_KEY="[secret]"
-        ),
+        lambda d, o: _api_variables(d).update(SUPABASE_SERVICE_ROLE_KEY="[secret]"),
     ),
     Mutation(
         "token-in-plain-railway-variable",
         "CRM-RW-002",
-        lambda d, o: _one(d, RW + "Variables")["inputs"]["variables"].update(
-            GH_DEPLOY=FAKE_GITHUB_TOKEN
-        ),
+        lambda d, o: _api_variables(d).update(GH_DEPLOY=FAKE_GITHUB_TOKEN),
     ),
     Mutation(
         "web-secret-not-sensitive", "CRM-VC-001", _add_web_var("RESEND_API_KEY", "[secret]", False)

@@ -363,8 +363,8 @@ def test_replaying_the_prod_plans_railway_part_costs_the_same_requests(fake: Fak
             planned_id = RESOURCES[resource["type"]](resource["name"], resource["inputs"])[0]
             ids[planned_id] = result.id
             created.add(resource["urn"])
-    assert len(planned) == 11
-    assert len(fake.operations) == 18  # the figure noted in docs/hosting.md
+    assert len(planned) == 15
+    assert len(fake.operations) == 24  # the figure noted in docs/hosting.md
     [api] = [s for s in fake.services.values() if s["name"] == "api"]
     instance = next(i for (sid, _e), i in fake.instances.items() if sid == api["id"])
     assert instance["healthcheckPath"] == "/readyz"
