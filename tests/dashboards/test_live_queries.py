@@ -155,7 +155,10 @@ def scrape_configs(app_url: str, kuma_url: str) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture(scope="module")
+# Session scope: with pytest 9, xdist's loadgroup no longer keeps a group on one worker
+# (it suffixes item._nodeid, which pytest 9 ignores), so other modules run between these
+# tests; a module fixture would start the whole set-up (~17 s) again each time.
+@pytest.fixture(scope="session")
 def live(postgres_server: PostgresServer) -> Iterator[Live]:
     dsn = postgres_server.create_database("crm_observability")
     with (
