@@ -69,35 +69,44 @@ class Edge(pulumi.ComponentResource):
             for host in args.hosts
         ]
 
-        self.managed_waf = cloudflare.Ruleset(
-            f"{name}-waf-managed",
-            zone_id=args.zone_id,
-            kind="zone",
-            name="CRM managed WAF",
-            description="Managed rulesets included in the plan",
-            phase="http_request_firewall_managed",
-            rules=managed_rules(args.limits),
-            opts=child,
+        def ruleset(
+            suffix: str,
+            title: str,
+            description: str,
+            phase: str,
+            rules: list[cloudflare.RulesetRuleArgsDict],
+        ) -> cloudflare.Ruleset:
+            return cloudflare.Ruleset(
+                f"{name}-{suffix}",
+                zone_id=args.zone_id,
+                kind="zone",
+                name=title,
+                description=description,
+                phase=phase,
+                rules=rules,
+                opts=child,
+            )
+
+        self.managed_waf = ruleset(
+            "waf-managed",
+            "CRM managed WAF",
+            "Managed rulesets included in the plan",
+            "http_request_firewall_managed",
+            managed_rules(args.limits),
         )
-        self.custom_waf = cloudflare.Ruleset(
-            f"{name}-waf-custom",
-            zone_id=args.zone_id,
-            kind="zone",
-            name="CRM custom WAF rules",
-            description="Block what the CRM never serves",
-            phase="http_request_firewall_custom",
-            rules=custom_rules(args.limits, args.api_hostname),
-            opts=child,
+        self.custom_waf = ruleset(
+            "waf-custom",
+            "CRM custom WAF rules",
+            "Block what the CRM never serves",
+            "http_request_firewall_custom",
+            custom_rules(args.limits, args.api_hostname),
         )
-        self.rate_limits = cloudflare.Ruleset(
-            f"{name}-rate-limits",
-            zone_id=args.zone_id,
-            kind="zone",
-            name="CRM rate limits",
-            description="Sign-in and API rate limiting",
-            phase="http_ratelimit",
-            rules=rate_limit_rules(args.rate_limits),
-            opts=child,
+        self.rate_limits = ruleset(
+            "rate-limits",
+            "CRM rate limits",
+            "Sign-in and API rate limiting",
+            "http_ratelimit",
+            rate_limit_rules(args.rate_limits),
         )
 
         self.hostnames = pulumi.Output.from_input([h.hostname for h in args.hosts])

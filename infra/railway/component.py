@@ -100,27 +100,11 @@ class RailwayApp(pulumi.ComponentResource):
         env_id = self.environment.id
         api = args.api
 
-        self.api = Service(
-            f"{name}-api",
-            project_id,
-            env_id,
+        self.api = self._repo_service(
+            name,
             "api",
-            ServiceSource(repo=api.repo, branch=api.branch),
-            opts=child,
-        )
-        self.api_auto_deploy = AutoDeploy(
-            f"{name}-api-auto-deploy",
+            args,
             project_id,
-            env_id,
-            self.api.id,
-            ServiceSource(repo=api.repo, branch=api.branch),
-            enabled=api.auto_deploy,
-            root_directory=api.root_directory,
-            opts=child,
-        )
-        self.api_settings = ServiceInstance(
-            f"{name}-api-settings",
-            self.api.id,
             env_id,
             InstanceSettings(
                 region=args.region,
@@ -133,16 +117,8 @@ class RailwayApp(pulumi.ComponentResource):
                 root_directory=api.root_directory,
                 config_file=api.config_file,
             ),
-            opts=child,
-        )
-        self.api_variables = Variables(
-            f"{name}-api-vars",
-            project_id,
-            env_id,
-            self.api.id,
             {"PORT": str(api.port), **api.variables},
             api.secret_variables,
-            opts=child,
         )
         self.api_domain = CustomDomain(
             f"{name}-api-domain",
@@ -202,6 +178,43 @@ class RailwayApp(pulumi.ComponentResource):
             {"api_dns_target": self.api_dns_target, "uptime_kuma_url": self.uptime_kuma_url}
         )
 
+    def _repo_service(
+        self,
+        name: str,
+        label: str,
+        args: RailwayArgs,
+        project_id: pulumi.Output[str],
+        env_id: pulumi.Output[str],
+        settings: InstanceSettings,
+        variables: Mapping[str, pulumi.Input[str]],
+        secret_variables: Mapping[str, pulumi.Input[str]],
+    ) -> Service:
+        """A service built from this repository's `app/` (the API and the worker share it)."""
+        child = pulumi.ResourceOptions(parent=self)
+        source = ServiceSource(repo=args.api.repo, branch=args.api.branch)
+        service = Service(f"{name}-{label}", project_id, env_id, label, source, opts=child)
+        AutoDeploy(
+            f"{name}-{label}-auto-deploy",
+            project_id,
+            env_id,
+            service.id,
+            source,
+            enabled=args.api.auto_deploy,
+            root_directory=args.api.root_directory,
+            opts=child,
+        )
+        ServiceInstance(f"{name}-{label}-settings", service.id, env_id, settings, opts=child)
+        Variables(
+            f"{name}-{label}-vars",
+            project_id,
+            env_id,
+            service.id,
+            variables,
+            secret_variables,
+            opts=child,
+        )
+        return service
+
     def _worker(
         self,
         name: str,
@@ -211,22 +224,11 @@ class RailwayApp(pulumi.ComponentResource):
     ) -> None:
         api, worker = args.api, args.worker
         assert worker is not None
-        child = pulumi.ResourceOptions(parent=self)
-        source = ServiceSource(repo=api.repo, branch=api.branch)
-        self.worker = Service(f"{name}-worker", project_id, env_id, "worker", source, opts=child)
-        AutoDeploy(
-            f"{name}-worker-auto-deploy",
+        self.worker = self._repo_service(
+            name,
+            "worker",
+            args,
             project_id,
-            env_id,
-            self.worker.id,
-            source,
-            enabled=api.auto_deploy,
-            root_directory=api.root_directory,
-            opts=child,
-        )
-        ServiceInstance(
-            f"{name}-worker-settings",
-            self.worker.id,
             env_id,
             InstanceSettings(
                 region=args.region,
@@ -237,14 +239,6 @@ class RailwayApp(pulumi.ComponentResource):
                 restart_max_retries=api.restart_max_retries,
                 root_directory=api.root_directory,
             ),
-            opts=child,
-        )
-        Variables(
-            f"{name}-worker-vars",
-            project_id,
-            env_id,
-            self.worker.id,
             {"PORT": str(worker.port), "WORKER_METRICS_PORT": str(worker.port), **worker.variables},
             worker.secret_variables,
-            opts=child,
         )

@@ -6,25 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from pulumi.runtime.config import set_all_config
 
 from stacks import config as stack_config
-from stacks.offline.stack_files import load_stack_settings
+from tests.support.config import load_with
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def load_with(**overrides: str | None) -> stack_config.StackConfig:
-    settings = load_stack_settings(ROOT, "prod")
-    config = dict(settings.config)
-    for key, value in overrides.items():
-        full = f"careers-crm:{key}"
-        if value is None:
-            config.pop(full, None)
-        else:
-            config[full] = value
-    set_all_config(config, settings.secret_keys)
-    return stack_config.load(stack="prod")
 
 
 def test_prod_observability_config() -> None:

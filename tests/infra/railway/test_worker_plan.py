@@ -3,7 +3,7 @@ start command and health check, and its credentials only as secret variables."""
 
 from __future__ import annotations
 
-from tests.stacks.test_config import problems
+from tests.support.config import problems
 from tests.support.plan import prod_graph
 
 RW = "pulumi-python:dynamic/railway:"
