@@ -237,3 +237,17 @@ def test_wrong_credentials_give_a_clear_error(kuma_server: KumaServer, api: Upti
         kuma_session(kuma_server.url, ADMIN_USER, "fake-wrong-password"),
     ):
         pass
+
+
+def test_a_whole_stack_of_calls_stays_under_kumas_login_limit(
+    kuma_server: KumaServer, api: UptimeKumaApi
+) -> None:
+    """Kuma allows 20 password logins a minute; one `pulumi up` makes a call per resource."""
+    provider = MonitorProvider()
+    spec = MonitorSpec(
+        key="burst", name="HTTPS burst.example.test", kind="http", url="https://burst.example.test/"
+    )
+    created = provider.create(props_for(kuma_server, spec))
+    for _ in range(25):
+        assert provider.read(created.id, created.outs or {}).id == created.id
+    provider.delete(created.id, props_for(kuma_server, spec))
