@@ -58,8 +58,10 @@ def ensure_installed(root: Path = CACHE_ROOT) -> Path:
         if (target / READY_MARK).exists():
             return target
         staging = root / f"{KUMA_VERSION}.tmp"
-        if not (staging / "node_modules" / "uptime-kuma" / "package.json").exists():
-            staging.mkdir(parents=True, exist_ok=True)
+        if staging.exists() and not _sqlite_loads(staging):
+            shutil.rmtree(staging)  # an install interrupted part-way: start over
+        if not staging.exists():
+            staging.mkdir(parents=True)
             (staging / "package.json").write_text('{"name": "kuma-cache", "private": true}\n')
             subprocess.run(
                 [
@@ -75,6 +77,11 @@ def ensure_installed(root: Path = CACHE_ROOT) -> Path:
                 capture_output=True,
                 timeout=900,
             )
+        if not _sqlite_loads(staging):
+            raise RuntimeError(
+                f"npm installed Uptime Kuma in {staging} but its sqlite3 "
+                "module does not load (needs a C compiler: build-essential)"
+            )
         _copy_misplaced_patches(staging / "node_modules" / "uptime-kuma")
         final = root / KUMA_VERSION
         if final.exists():
@@ -82,6 +89,17 @@ def ensure_installed(root: Path = CACHE_ROOT) -> Path:
         staging.rename(final)
         (target / READY_MARK).write_text(KUMA_VERSION + "\n")
     return target
+
+
+def _sqlite_loads(staging: Path) -> bool:
+    """The one native module (compiled from source at install) loads under this Node."""
+    pkg = staging / "node_modules" / "uptime-kuma"
+    if not (pkg / "package.json").exists():
+        return False
+    probe = subprocess.run(
+        ["node", "-e", "require('@louislam/sqlite3')"], cwd=pkg, capture_output=True, timeout=60
+    )
+    return probe.returncode == 0
 
 
 def _copy_misplaced_patches(pkg: Path) -> None:
