@@ -26,6 +26,8 @@ def _resource(finding: Finding) -> str:
 def _evidence(finding: Finding) -> str:
     if not finding.property_path:
         return ""
+    if finding.actual is None and finding.required is None:  # scanners name only the spot
+        return f"`{finding.property_path}`"
     return f"`{finding.property_path}`: {_cell(finding.actual, 60)} → {_cell(finding.required, 60)}"
 
 
