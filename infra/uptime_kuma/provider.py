@@ -20,7 +20,6 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from infra.uptime_kuma.client import kuma_session
 from infra.uptime_kuma.spec import MonitorSpec, SpecError, props_from_live, validate
 
 CONNECTION_KEYS = ("kuma_url", "admin_username", "admin_password")
@@ -39,6 +38,10 @@ def join_spec(props: dict[str, Any]) -> MonitorSpec:
 
 
 def _session(props: dict[str, Any]) -> Any:
+    # Imported here: uptime-kuma-api (Socket.IO, requests) costs ~0.35 s to import, and only
+    # the provider process at `up`/`refresh` talks to Kuma; the program and plan never do.
+    from infra.uptime_kuma.client import kuma_session
+
     return kuma_session(props["kuma_url"], props["admin_username"], props["admin_password"])
 
 
