@@ -123,6 +123,18 @@ def alert_rules(environment: str, public_hosts: Sequence[str]) -> list[AlertRule
             "nightly-backup-heartbeat-missed",
             no_data="Alerting",
         ),
+        AlertRule(
+            "crm-drill-heartbeat",
+            "Restore drill heartbeat missed",
+            q.drill_heartbeat(),
+            "lt",
+            1,
+            "0s",
+            "The weekly restore drill did not push its heartbeat to Uptime Kuma in 8 days",
+            "restore-drill-heartbeat-missed",
+            severity="ticket",
+            no_data="Alerting",
+        ),
     ]
     for host in public_hosts:
         name = endpoint_monitor_name(host)

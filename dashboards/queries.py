@@ -7,7 +7,7 @@ Grafana Cloud stack can hold several environments.
 
 from __future__ import annotations
 
-from infra.uptime_kuma.names import BACKUP_MONITOR, READINESS_MONITOR
+from infra.uptime_kuma.names import BACKUP_MONITOR, DRILL_MONITOR, READINESS_MONITOR
 
 # app/metrics.py -- API process
 REQUEST_DURATION = "crm_http_request_duration_seconds"
@@ -120,6 +120,10 @@ def readiness() -> str:
 
 def backup_heartbeat() -> str:
     return monitor_status(BACKUP_MONITOR)
+
+
+def drill_heartbeat() -> str:
+    return monitor_status(DRILL_MONITOR)
 
 
 ENDPOINTS = 'monitor_type=~"http|keyword"'

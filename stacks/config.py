@@ -317,6 +317,7 @@ class UptimeKumaConfig:
     admin_username: str
     admin_password: pulumi.Output[str] | None
     backup_push_token: pulumi.Output[str] | None
+    drill_push_token: pulumi.Output[str] | None  # the weekly restore drill's heartbeat
     status_page_slug: str
     extra_hosts: tuple[str, ...]  # public hostnames beyond the API and web hosts
 
@@ -683,6 +684,7 @@ def _uptime_kuma(reader: Reader) -> UptimeKumaConfig:
         admin_username=reader.string("uptimeKuma.adminUsername", "admin"),
         admin_password=reader.secret("uptimeKuma.adminPassword"),
         backup_push_token=reader.secret("uptimeKuma.backupPushToken"),
+        drill_push_token=reader.secret("uptimeKuma.drillPushToken"),
         status_page_slug=reader.string("uptimeKuma.statusPageSlug", "status", check=label_check),
         extra_hosts=extra,
     )

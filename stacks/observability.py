@@ -47,6 +47,7 @@ def build(
             web_host=cfg.dns.web_hostname,
             extra_hosts=kcfg.extra_hosts,
             backup_push_token=_secret(kcfg.backup_push_token, "uptimeKuma.backupPushToken"),
+            drill_push_token=_secret(kcfg.drill_push_token, "uptimeKuma.drillPushToken"),
             supabase_dsn=_secret(supabase_dsn, "supabase.databaseUrl"),
             notify_channel=kind,
             notify_webhook_url=webhook,
@@ -84,5 +85,6 @@ def build(
 def export(observed: Observed) -> None:
     pulumi.export("statusPageUrl", observed.uptime.status_page_url)
     pulumi.export("backupPushUrl", observed.uptime.backup_push_url)
+    pulumi.export("drillPushUrl", observed.uptime.drill_push_url)
     pulumi.export("monitoredHosts", list(observed.public_hosts))
     pulumi.export("dashboardUrls", observed.grafana.dashboard_urls)

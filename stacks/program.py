@@ -77,6 +77,7 @@ def build(cfg: stack_config.StackConfig) -> None:
         "R2_S3_ENDPOINT": storage.s3_endpoint,
         "R2_BACKUPS_BUCKET": storage.backups_bucket,
         "UPTIME_KUMA_BACKUP_PUSH_URL": observed.uptime.backup_push_url,
+        "UPTIME_KUMA_DRILL_PUSH_URL": observed.uptime.drill_push_url,
     }
     repository = Repository(
         "platform-repo",

@@ -1,8 +1,9 @@
-"""Uptime Kuma monitors for every public endpoint, the backup heartbeat and Supabase keep-alive.
+"""Uptime Kuma monitors for every public endpoint, the backup and restore-drill heartbeats and
+Supabase keep-alive.
 
 The Uptime Kuma service itself runs on Railway (infra/railway/); this component only takes
 its URL. Monitor names are part of the contract with dashboards/: Grafana reads Kuma's
-`monitor_status{monitor_name=...}` series to alert on readiness, the backup heartbeat and
+`monitor_status{monitor_name=...}` series to alert on readiness, the two heartbeats and
 endpoint outages, so names come from `monitor_names()`.
 """
 
@@ -16,15 +17,19 @@ import pulumi
 
 from infra.uptime_kuma.names import (
     BACKUP_MONITOR,
+    DRILL_MONITOR,
     KEEPALIVE_MONITOR,
     READINESS_KEYWORD,
     READINESS_MONITOR,
     endpoint_monitor_name,
+    push_url,
 )
 from infra.uptime_kuma.provider import Monitor, Notification, StatusPage, split_spec
 from infra.uptime_kuma.spec import MonitorSpec
 
 BACKUP_PERIOD_SECONDS = 25 * 3600  # nightly job plus an hour of slack
+DRILL_PERIOD_SECONDS = 8 * 24 * 3600  # weekly drill plus a day of slack
+HEARTBEATS = ("backup-heartbeat", "restore-drill-heartbeat")
 KEEPALIVE_PERIOD_SECONDS = 6 * 3600  # far inside Supabase's 7-day idle pause
 
 
@@ -36,6 +41,7 @@ class UptimeMonitoringArgs:
     api_host: str
     web_host: str
     backup_push_token: pulumi.Input[str]
+    drill_push_token: pulumi.Input[str]
     supabase_dsn: pulumi.Input[str]
     notify_channel: Literal["discord", "slack"]
     notify_webhook_url: pulumi.Input[str]
@@ -86,6 +92,14 @@ def monitor_specs(args: UptimeMonitoringArgs) -> list[MonitorSpec]:
             description="The nightly pg_dump-to-R2 job pushes here when it succeeds",
         ),
         MonitorSpec(
+            key="restore-drill-heartbeat",
+            name=DRILL_MONITOR,
+            kind="push",
+            interval=DRILL_PERIOD_SECONDS,
+            max_retries=0,
+            description="The weekly restore drill (backup.yml) pushes here when it verifies",
+        ),
+        MonitorSpec(
             key="supabase-keepalive",
             name=KEEPALIVE_MONITOR,
             kind="postgres",
@@ -122,6 +136,7 @@ class UptimeMonitoring(pulumi.ComponentResource):
         )
         secrets: dict[str, dict[str, Any]] = {
             "backup-heartbeat": {"push_token": pulumi.Output.secret(args.backup_push_token)},
+            "restore-drill-heartbeat": {"push_token": pulumi.Output.secret(args.drill_push_token)},
             "supabase-keepalive": {"connection_string": pulumi.Output.secret(args.supabase_dsn)},
         }
         self.monitors: dict[str, Monitor] = {}
@@ -143,7 +158,7 @@ class UptimeMonitoring(pulumi.ComponentResource):
         on_page = [
             m.monitor_id
             for key, m in self.monitors.items()
-            if key not in ("supabase-keepalive", "backup-heartbeat")
+            if key != "supabase-keepalive" and key not in HEARTBEATS
         ]
         StatusPage(
             f"{name}-status-page",
@@ -160,22 +175,23 @@ class UptimeMonitoring(pulumi.ComponentResource):
             "/status/",
             args.status_page_slug,
         )
-        push_url: pulumi.Output[str] = pulumi.Output.concat(
-            pulumi.Output.from_input(args.kuma_url).apply(lambda u: u.rstrip("/")),
-            "/api/push/",
-            args.backup_push_token,
-            "?status=up&msg=OK",
-        )
-        self.backup_push_url: pulumi.Output[str] = pulumi.Output.secret(push_url)
+        self.backup_push_url = _secret_push_url(args.kuma_url, args.backup_push_token)
+        self.drill_push_url = _secret_push_url(args.kuma_url, args.drill_push_token)
         self.monitored_hosts = public_hosts(args)
         self.monitor_ids = pulumi.Output.all(**{k: m.monitor_id for k, m in self.monitors.items()})
         self.register_outputs(
             {
                 "status_page_url": self.status_page_url,
                 "backup_push_url": self.backup_push_url,
+                "drill_push_url": self.drill_push_url,
                 "monitored_hosts": self.monitored_hosts,
             }
         )
+
+
+def _secret_push_url(kuma_url: pulumi.Input[str], token: pulumi.Input[str]) -> pulumi.Output[str]:
+    url = pulumi.Output.all(kuma_url, token).apply(lambda v: push_url(str(v[0]), str(v[1])))
+    return pulumi.Output.secret(url)
 
 
 def _with_notification(public: dict[str, Any]) -> Callable[[int], dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 READINESS_MONITOR = "API readiness"
 BACKUP_MONITOR = "Nightly backup heartbeat"
+DRILL_MONITOR = "Weekly restore drill heartbeat"
 KEEPALIVE_MONITOR = "Supabase keep-alive"
 READINESS_KEYWORD = '"status":"ok"'
 """app/routes/ops.py answers a ready /readyz with {"status": "ok", ...} (compact JSON)."""
@@ -15,3 +16,10 @@ READINESS_KEYWORD = '"status":"ok"'
 
 def endpoint_monitor_name(host: str) -> str:
     return f"HTTPS {host}"
+
+
+def push_url(kuma_url: str, token: str) -> str:
+    """A push monitor's URL without a query: .github/workflows/backup.yml appends
+    `?status=up|down&msg=...` itself (a URL that already had a query would report every
+    failure as up: the workflow's `status=down` would land inside the first `msg`)."""
+    return f"{kuma_url.rstrip('/')}/api/push/{token}"

@@ -105,14 +105,15 @@ def test_latency_panel_draws_the_200ms_objective(models: dict[str, dict[str, Any
 def test_alert_rules_cover_the_issue() -> None:
     rules = alert_rules("prod", HOSTS)
     titles = [r.title for r in rules]
-    assert titles[:5] == [
+    assert titles[:6] == [
         "API p95 latency over 200 ms",
         "API 5xx ratio over 1%",
         "API readiness failing",
         "Reminders failing",
         "Nightly backup heartbeat missed",
+        "Restore drill heartbeat missed",
     ]
-    assert [r.labels.get("hostname") for r in rules[5:]] == HOSTS
+    assert [r.labels.get("hostname") for r in rules[6:]] == HOSTS
     assert len({r.uid for r in rules}) == len(rules)
     p95 = rules[0]
     assert (p95.op, p95.threshold, p95.for_) == ("gt", 0.2, "5m")
@@ -205,4 +206,4 @@ def test_render_writes_every_file(tmp_path: Path) -> None:
         "index.json",
     ]
     assert json.loads((tmp_path / "crm-jobs.json").read_text()) == dashboards()["crm-jobs"]
-    assert len(json.loads((tmp_path / "alerts.json").read_text())["rules"]) == 7
+    assert len(json.loads((tmp_path / "alerts.json").read_text())["rules"]) == 8

@@ -25,10 +25,12 @@ from dashboards.alerts import alert_rules
 from dashboards.catalog import dashboards, expressions, variable_queries
 from infra.uptime_kuma.names import (
     BACKUP_MONITOR,
+    DRILL_MONITOR,
     KEEPALIVE_MONITOR,
     READINESS_KEYWORD,
     READINESS_MONITOR,
     endpoint_monitor_name,
+    push_url,
 )
 from infra.uptime_kuma.provider import MonitorProvider, split_spec
 from infra.uptime_kuma.spec import MonitorSpec
@@ -46,6 +48,7 @@ ENVIRONMENT = "test"
 HOST = "api.example.test"
 METRICS_TOKEN = "fake-metrics-token"  # the value tests/app/conftest.app_settings uses
 PUSH_TOKEN = "fake-backup-push-token"
+DRILL_PUSH_TOKEN = "fake-drill-push-token"
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,14 @@ def kuma_monitors(kuma: KumaServer, app_url: str, dsn: str) -> None:
             max_retries=0,
         ),
         MonitorSpec(
+            key="restore-drill-heartbeat",
+            name=DRILL_MONITOR,
+            kind="push",
+            push_token=DRILL_PUSH_TOKEN,
+            interval=8 * 24 * 3600,
+            max_retries=0,
+        ),
+        MonitorSpec(
             key="supabase-keepalive",
             name=KEEPALIVE_MONITOR,
             kind="postgres",
@@ -133,7 +144,11 @@ def kuma_monitors(kuma: KumaServer, app_url: str, dsn: str) -> None:
                 "secrets": secret,
             }
         )
-    assert httpx.get(f"{kuma.url}/api/push/{PUSH_TOKEN}?status=up&msg=OK").json()["ok"]
+    for token, query in (
+        (PUSH_TOKEN, "?status=up&msg=backup-ok"),
+        (DRILL_PUSH_TOKEN, "?status=up&msg=drill-ok"),
+    ):
+        assert httpx.get(push_url(kuma.url, token) + query).json()["ok"]  # as backup.yml does
 
 
 def scrape_configs(app_url: str, kuma_url: str) -> list[dict[str, Any]]:
@@ -179,7 +194,13 @@ def live(postgres_server: PostgresServer) -> Iterator[Live]:
 
 def wait_for_kuma_status(prom: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    names = {READINESS_MONITOR, endpoint_monitor_name(HOST), BACKUP_MONITOR, KEEPALIVE_MONITOR}
+    names = {
+        READINESS_MONITOR,
+        endpoint_monitor_name(HOST),
+        BACKUP_MONITOR,
+        DRILL_MONITOR,
+        KEEPALIVE_MONITOR,
+    }
     while time.monotonic() < deadline:
         found = {r["metric"]["monitor_name"] for r in query(prom, "monitor_status")}
         if names <= found:
@@ -291,3 +312,4 @@ def test_kuma_sees_the_ready_app_and_the_database(live: Live) -> None:
     assert status[endpoint_monitor_name(HOST)] == 1
     assert status[KEEPALIVE_MONITOR] == 1
     assert status[BACKUP_MONITOR] == 1  # pushed once by the fixture
+    assert status[DRILL_MONITOR] == 1

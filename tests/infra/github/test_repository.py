@@ -98,6 +98,7 @@ def test_secrets_the_workflows_read_come_from_the_stack() -> None:
         "R2_S3_ENDPOINT",
         "R2_BACKUPS_BUCKET",
         "UPTIME_KUMA_BACKUP_PUSH_URL",
+        "UPTIME_KUMA_DRILL_PUSH_URL",
     } <= set(env_secrets("backups"))
 
 

@@ -12,7 +12,13 @@ import pytest
 from dashboards.catalog import dashboards
 from dashboards.render import render, stack_inputs
 from infra.grafana.observability import _prometheus_uid
-from infra.uptime_kuma.names import BACKUP_MONITOR, READINESS_KEYWORD, endpoint_monitor_name
+from infra.uptime_kuma.component import DRILL_PERIOD_SECONDS
+from infra.uptime_kuma.names import (
+    BACKUP_MONITOR,
+    DRILL_MONITOR,
+    READINESS_KEYWORD,
+    endpoint_monitor_name,
+)
 from stacks.plan import plan
 
 MONITOR = "pulumi-python:dynamic/uptimekuma:Monitor"
@@ -79,6 +85,15 @@ def test_readiness_backup_and_keepalive_monitors(prod: dict[str, Any]) -> None:
     backup = specs["backup-heartbeat"]
     assert backup["spec"]["name"] == BACKUP_MONITOR
     assert backup["secrets"]["push_token"] == "[secret]"
+    drill = specs["restore-drill-heartbeat"]
+    assert (drill["spec"]["name"], drill["spec"]["kind"]) == (DRILL_MONITOR, "push")
+    assert 7 * 24 * 3600 < drill["spec"]["interval"] == DRILL_PERIOD_SECONDS <= 9 * 24 * 3600
+    assert drill["secrets"]["push_token"] == "[secret]"
+    [group] = of_type(prod, RULE_GROUP)
+    [rule] = [r for r in group["inputs"]["rules"] if r["name"] == "Restore drill heartbeat missed"]
+    assert f'monitor_name="{DRILL_MONITOR}"' in json.loads(rule["datas"][0]["model"])["expr"]
+    assert rule["noDataState"] == "Alerting"
+    assert rule["annotations"]["runbook_url"].endswith("#restore-drill-heartbeat-missed")
     keepalive = specs["supabase-keepalive"]
     assert keepalive["spec"]["kind"] == "postgres"
     assert keepalive["spec"]["interval"] < 7 * 24 * 3600

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,6 +13,8 @@ from pulumi.output import Unknown
 from uptime_kuma_api import MonitorType, UptimeKumaApi
 
 from infra.uptime_kuma.client import KumaError, kuma_session
+from infra.uptime_kuma.component import DRILL_PERIOD_SECONDS
+from infra.uptime_kuma.names import DRILL_MONITOR, push_url
 from infra.uptime_kuma.provider import (
     MonitorProvider,
     NotificationProvider,
@@ -21,6 +25,8 @@ from infra.uptime_kuma.spec import OWNER_TAG, MonitorSpec
 from tests.support.uptime_kuma import ADMIN_PASSWORD, ADMIN_USER, KumaServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("uptime_kuma")]
+
+BACKUP_WORKFLOW = Path(__file__).resolve().parents[3] / ".github" / "workflows" / "backup.yml"
 
 
 def props_for(kuma: KumaServer, spec: MonitorSpec) -> dict[str, Any]:
@@ -181,6 +187,46 @@ def test_secret_monitors_and_check(kuma_server: KumaServer, api: UptimeKumaApi) 
     )
     [failure] = provider.check({}, no_password).failures
     assert "needs a password" in failure.reason
+
+
+def workflow_push_queries(job_marker: str) -> dict[str, str]:
+    """status -> the query backup.yml appends to the push URL secret in the given job."""
+    text = BACKUP_WORKFLOW.read_text()
+    found = re.findall(r'"\$\{PUSH_URL\}(\?status=(\w+)&msg=([\w-]+))"', text)
+    return {status: query for query, status, msg in found if msg.startswith(job_marker)}
+
+
+def kuma_status(kuma: KumaServer, name: str) -> float:
+    text = httpx.get(f"{kuma.url}/metrics", auth=(ADMIN_USER, ADMIN_PASSWORD)).text
+    [value] = re.findall(
+        rf'^monitor_status{{monitor_name="{re.escape(name)}",[^}}]*}} (\S+)$', text, re.M
+    )
+    return float(value)
+
+
+def test_the_workflow_heartbeats_land_on_the_drill_monitor(kuma_server: KumaServer) -> None:
+    """The push URL output plus backup.yml's own query: `down` must read as down (a URL that
+    already carried `?status=up&msg=OK` turned every failed drill into an up beat)."""
+    queries = workflow_push_queries("drill")
+    assert set(queries) == {"up", "down"}, queries
+    provider = MonitorProvider()
+    spec = MonitorSpec(
+        key="restore-drill-heartbeat",
+        name=DRILL_MONITOR,
+        kind="push",
+        push_token="fake-drill-push-token",
+        interval=DRILL_PERIOD_SECONDS,
+        max_retries=0,
+    )
+    created = provider.create(props_for(kuma_server, spec))
+    url = push_url(kuma_server.url + "/", "fake-drill-push-token")
+    assert "?" not in url
+    try:
+        for status, expected in (("down", 0.0), ("up", 1.0), ("down", 0.0)):
+            assert httpx.get(url + queries[status]).json() == {"ok": True}
+            assert kuma_status(kuma_server, DRILL_MONITOR) == expected, status
+    finally:
+        provider.delete(created.id, props_for(kuma_server, spec))
 
 
 def test_notification_and_status_page(kuma_server: KumaServer, api: UptimeKumaApi) -> None:
