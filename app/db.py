@@ -9,8 +9,9 @@ connection's next user.
 from __future__ import annotations
 
 import json
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -53,15 +54,21 @@ class Tx:
     """One request's transaction, run in pipeline mode: BEGIN, the claims/role setup and the
     first query travel together in one round trip and COMMIT in a second, instead of four
     round trips. The caller's staff membership (the setup's result) is read lazily; a
-    request from someone who is not staff gets 403 whatever its query did."""
+    request from someone who is not staff gets 403 whatever its query did. `observe` gets
+    each statement's execute-to-rows seconds (crm_db_statement_duration_seconds)."""
 
     def __init__(
-        self, conn: psycopg.AsyncConnection[dict[str, Any]], setup: Any, user: uuid.UUID
+        self,
+        conn: psycopg.AsyncConnection[dict[str, Any]],
+        setup: Any,
+        user: uuid.UUID,
+        observe: Callable[[float], None] | None = None,
     ) -> None:
         self.conn = conn
         self._setup = setup
         self._user = user
         self._context: StaffContext | None = None
+        self._observe = observe or (lambda seconds: None)
 
     async def context(self) -> StaffContext:
         if self._context is None:
@@ -77,22 +84,28 @@ class Tx:
         return self._context
 
     async def one(self, sql: Any, params: Any = None) -> dict[str, Any] | None:
+        start = time.perf_counter()
         cur = await self.conn.execute(sql, params)
         try:
             row = await cur.fetchone()
         except psycopg.Error:
+            self._observe(time.perf_counter() - start)
             await self.context()  # not staff explains the failure better than the failure
             raise
+        self._observe(time.perf_counter() - start)
         await self.context()
         return row
 
     async def all(self, sql: Any, params: Any = None) -> list[dict[str, Any]]:
+        start = time.perf_counter()
         cur = await self.conn.execute(sql, params)
         try:
             rows = await cur.fetchall()
         except psycopg.Error:
+            self._observe(time.perf_counter() - start)
             await self.context()
             raise
+        self._observe(time.perf_counter() - start)
         await self.context()
         return rows
 
@@ -115,7 +128,9 @@ def make_pool(settings: Settings) -> AsyncConnectionPool[psycopg.AsyncConnection
 
 @asynccontextmanager
 async def staff_transaction(
-    pool: AsyncConnectionPool[Any], principal: Principal
+    pool: AsyncConnectionPool[Any],
+    principal: Principal,
+    observe: Callable[[float], None] | None = None,
 ) -> AsyncIterator[Tx]:
     """A transaction running as `authenticated` with the caller's claims; commits on success."""
     async with pool.connection() as conn, conn.pipeline(), conn.transaction():
@@ -126,4 +141,4 @@ async def staff_transaction(
                 "sub": principal.user_id,
             },
         )
-        yield Tx(conn, setup, principal.user_id)
+        yield Tx(conn, setup, principal.user_id, observe)

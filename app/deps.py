@@ -79,5 +79,6 @@ Writer = Annotated[Principal, Depends(writer)]
 
 @asynccontextmanager
 async def tx(request: Request, who: Principal) -> AsyncIterator[Tx]:
-    async with staff_transaction(state(request).pool, who) as t:
+    st = state(request)
+    async with staff_transaction(st.pool, who, st.metrics.statement_duration.observe) as t:
         yield t

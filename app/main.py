@@ -34,6 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         init_sentry(settings)
         pool = make_pool(settings)
+        metrics.watch_pool(pool.get_stats)
         await pool.open(wait=False)
         http = httpx.AsyncClient(headers={"User-Agent": "crm-api"})
         redis_client = (

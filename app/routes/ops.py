@@ -16,9 +16,13 @@ from app.problems import Problem
 
 router = APIRouter(tags=["operations"])
 
+# "Due" is the worker's claim condition; the oldest due reminder's age counts from due_at
+# (when the person asked to be reminded), not from its latest retry.
 _REMINDER_COUNTS = """
-SELECT status, count(*) AS n, count(*) FILTER (WHERE status = 'pending'
-       AND next_attempt_at <= now()) AS due
+SELECT status, count(*) AS n,
+       count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= now()) AS due,
+       greatest(extract(epoch FROM now() - min(due_at) FILTER (
+           WHERE status = 'pending' AND next_attempt_at <= now())), 0)::float8 AS oldest_due_age
 FROM public.reminders GROUP BY status
 """
 
@@ -81,6 +85,8 @@ async def metrics(
             rows = await (await conn.execute(_REMINDER_COUNTS)).fetchall()
         counts = {r["status"]: r["n"] for r in rows}
         m.reminder_queue_depth.set(sum(r["due"] for r in rows))
+        ages = [r["oldest_due_age"] for r in rows if r["oldest_due_age"] is not None]
+        m.reminder_oldest_due_age.set(max(ages, default=0.0))
         for status in REMINDER_STATUSES:
             m.reminders.labels(status=status).set(counts.get(status, 0))
     except Exception:  # scrape still succeeds with the last values
