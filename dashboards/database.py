@@ -1,4 +1,4 @@
-"""Database and connection pool: saturation, waits and readiness."""
+"""Database and connection pool: saturation, waits, connection errors, slow statements."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def build() -> db.Dashboard:
     d = new_dashboard(
         UID,
         "CRM database and pool",
-        "psycopg pool saturation and waits, and whether /readyz reaches the DB.",
+        "psycopg pool saturation and waits, connection errors, statement latency, readiness.",
         ["careers-crm", "database"],
     )
     d.with_variable(datasource_variable())
@@ -37,7 +37,6 @@ def build() -> db.Dashboard:
             (q.pool_usage(), "in use"),
             "percentunit",
             [(None, "green"), (0.8, "orange"), (0.95, "red")],
-            width=8,
         )
     )
     d.with_panel(
@@ -48,7 +47,16 @@ def build() -> db.Dashboard:
             (q.pool_gauge(q.POOL_WAITING), "waiting"),
             "short",
             [(None, "green"), (1, "orange"), (5, "red")],
-            width=8,
+        )
+    )
+    d.with_panel(
+        single_stat(
+            g,
+            "Connection errors, last hour",
+            "Failed connects, acquire timeouts, connections broken in use or found dead.",
+            (q.connection_errors_last_hour(), "errors"),
+            "short",
+            [(None, "green"), (1, "orange"), (10, "red")],
         )
     )
     d.with_panel(
@@ -59,7 +67,6 @@ def build() -> db.Dashboard:
             (q.readiness(), "ready"),
             "none",
             [(None, "red"), (1, "green"), (2, "orange")],
-            width=8,
         )
     )
     g.row(d, "Pool over time")
@@ -98,10 +105,34 @@ def build() -> db.Dashboard:
     d.with_panel(
         time_series(
             g,
-            "Database unreachable (/readyz 503)",
-            "Readiness probes answered 503: no database connection or migrations pending.",
-            [(q.readiness_failures(), "503/s")],
-            "reqps",
-        ).no_value("0")
+            "Connection errors by kind",
+            "connect: could not open one; acquire: no connection in time; broken: died in use; "
+            "lost: found dead by the pool's check.",
+            [(q.connection_errors_by_kind(), "{{kind}}")],
+            "short",
+        )
+    )
+    g.row(d, "Statements")
+    d.with_panel(
+        time_series(
+            g,
+            "Statement duration p50 / p95 / p99",
+            "Execute-to-rows time of the API's SQL statements (lock waits included).",
+            [
+                (q.statement_quantile(0.5), "p50"),
+                (q.statement_quantile(0.95), "p95"),
+                (q.statement_quantile(0.99), "p99"),
+            ],
+            "s",
+        )
+    )
+    d.with_panel(
+        time_series(
+            g,
+            f"Slow statements (> {float(q.SLOW_STATEMENT_SECONDS) * 1000:.0f} ms)",
+            "Statements per second slower than the threshold.",
+            [(q.slow_statement_rate(), "slow/s")],
+            "ops",
+        )
     )
     return d

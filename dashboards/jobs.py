@@ -1,4 +1,4 @@
-"""Reminder jobs: queue depth and reminders sent / failed per hour."""
+"""Reminder jobs: queue depth, oldest due reminder, reminders sent / failed per hour."""
 
 from __future__ import annotations
 
@@ -37,7 +37,16 @@ def build() -> db.Dashboard:
             (q.queue_depth(), "due"),
             "short",
             [(None, "green"), (50, "orange"), (200, "red")],
-            width=8,
+        )
+    )
+    d.with_panel(
+        single_stat(
+            g,
+            "Oldest due reminder",
+            "How long the oldest due, unsent reminder has been due (0 when none is due).",
+            (q.oldest_due_age(), "age"),
+            "s",
+            [(None, "green"), (900, "orange"), (3600, "red")],
         )
     )
     d.with_panel(
@@ -48,7 +57,6 @@ def build() -> db.Dashboard:
             (q.reminders_changed_per_hour("sent"), "sent"),
             "short",
             [(None, "blue")],
-            width=8,
         )
     )
     d.with_panel(
@@ -59,13 +67,21 @@ def build() -> db.Dashboard:
             (q.reminders_changed_per_hour("failed"), "failed"),
             "short",
             [(None, "green"), (1, "red")],
-            width=8,
         )
     )
     g.row(d, "Over time")
     d.with_panel(
         time_series(
             g, "Reminder queue depth", "Due, unsent reminders.", [(q.queue_depth(), "due")], "short"
+        )
+    )
+    d.with_panel(
+        time_series(
+            g,
+            "Oldest due reminder age",
+            "Seconds since the oldest due reminder was due: grows when the worker is stuck.",
+            [(q.oldest_due_age(), "oldest due")],
+            "s",
         )
     )
     d.with_panel(
@@ -87,7 +103,6 @@ def build() -> db.Dashboard:
             "All reminders in the database.",
             [(q.reminders_by_status(), "{{status}}")],
             "short",
-            width=24,
         )
     )
     return d

@@ -16,7 +16,10 @@ POOL_SIZE = "crm_db_pool_size"
 POOL_AVAILABLE = "crm_db_pool_available"
 POOL_WAITING = "crm_db_pool_waiting"
 POOL_MAX = "crm_db_pool_max"
+CONNECTION_ERRORS = "crm_db_connection_errors_total"
+STATEMENT_DURATION = "crm_db_statement_duration_seconds"
 QUEUE_DEPTH = "crm_reminder_queue_depth"
+OLDEST_DUE_AGE = "crm_reminder_oldest_due_age_seconds"
 REMINDERS = "crm_reminders"
 JWT_REJECTIONS = "crm_jwt_rejections_total"
 RATE_LIMITED = "crm_rate_limited_total"
@@ -32,6 +35,7 @@ LATENCY_OBJECTIVE_SECONDS = 0.2
 ERROR_RATIO_OBJECTIVE = 0.01
 AVAILABILITY_OBJECTIVE = 0.999
 SLOW_REQUEST_SECONDS = "1.0"  # a histogram bucket boundary (app/metrics.py LATENCY_BUCKETS)
+SLOW_STATEMENT_SECONDS = "0.1"  # app/metrics.py SLOW_STATEMENT_SECONDS (a bucket boundary)
 
 
 def request_rate_by_route() -> str:
@@ -87,9 +91,27 @@ def pool_usage() -> str:
     return f"sum({POOL_SIZE}{{{ENV}}} - {POOL_AVAILABLE}{{{ENV}}}) / sum({POOL_MAX}{{{ENV}}})"
 
 
-def readiness_failures() -> str:
-    """/readyz answering 503: the API could not reach the database (or migrations lag)."""
-    return f'sum(rate({REQUEST_DURATION}_count{{{ENV}, route="/readyz", status="503"}}[{RATE}]))'
+def connection_errors_by_kind() -> str:
+    """Pool-counted connection errors per second (connect, acquire, broken, lost); every kind
+    is exported from start-up, so a healthy app draws 0 rather than "no data"."""
+    return f"sum by (kind) (rate({CONNECTION_ERRORS}{{{ENV}}}[{RATE}]))"
+
+
+def connection_errors_last_hour() -> str:
+    return f"sum(increase({CONNECTION_ERRORS}{{{ENV}}}[1h]))"
+
+
+def statement_quantile(q: float) -> str:
+    return (
+        f"histogram_quantile({q}, sum by (le) (rate({STATEMENT_DURATION}_bucket{{{ENV}}}[{RATE}])))"
+    )
+
+
+def slow_statement_rate() -> str:
+    """Statements slower than SLOW_STATEMENT_SECONDS per second (all minus the fast bucket)."""
+    total = f"sum(rate({STATEMENT_DURATION}_count{{{ENV}}}[{RATE}]))"
+    fast = f'sum(rate({STATEMENT_DURATION}_bucket{{{ENV}, le="{SLOW_STATEMENT_SECONDS}"}}[{RATE}]))'
+    return f"{total} - {fast}"
 
 
 def pool_gauge(metric: str) -> str:
@@ -98,6 +120,10 @@ def pool_gauge(metric: str) -> str:
 
 def queue_depth(selector: str = ENV) -> str:
     return f"max({QUEUE_DEPTH}{{{selector}}})"
+
+
+def oldest_due_age(selector: str = ENV) -> str:
+    return f"max({OLDEST_DUE_AGE}{{{selector}}})"
 
 
 def reminders_by_status() -> str:

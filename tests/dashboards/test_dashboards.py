@@ -14,6 +14,8 @@ import pytest
 import yaml
 from grafana_foundation_sdk.models.dashboard import Dashboard
 
+from app import metrics as app_metrics
+from dashboards import queries as q
 from dashboards.alerts import RUNBOOK_DOC, alert_rules, rule_group_json
 from dashboards.catalog import dashboards, expressions, variable_queries
 from dashboards.render import render
@@ -118,6 +120,24 @@ def test_alert_rules_cover_the_issue() -> None:
     p95 = rules[0]
     assert (p95.op, p95.threshold, p95.for_) == ("gt", 0.2, "5m")
     assert 'environment="prod"' in p95.expr
+
+
+def test_slow_thresholds_are_bucket_boundaries_the_app_exports() -> None:
+    """`count - bucket{le=X}` counts slow events exactly only when X is a real `le` label."""
+    assert float(q.SLOW_STATEMENT_SECONDS) == app_metrics.SLOW_STATEMENT_SECONDS
+    assert float(q.SLOW_STATEMENT_SECONDS) in app_metrics.STATEMENT_BUCKETS
+    assert float(q.SLOW_REQUEST_SECONDS) in app_metrics.LATENCY_BUCKETS
+
+
+def test_database_and_jobs_dashboards_read_the_real_metrics(
+    models: dict[str, dict[str, Any]],
+) -> None:
+    """No stand-ins: connection errors, slow statements and the oldest due reminder."""
+    database = json.dumps(models["crm-database"]["panels"])
+    for metric in (q.CONNECTION_ERRORS, f"{q.STATEMENT_DURATION}_bucket", q.POOL_WAITING):
+        assert metric in database, metric
+    assert 'status=\\"503\\"' not in database
+    assert q.OLDEST_DUE_AGE in json.dumps(models["crm-jobs"]["panels"])
 
 
 def github_anchors(markdown: str) -> set[str]:

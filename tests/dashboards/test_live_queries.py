@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
+import psycopg
 import pytest
 
 from app.main import create_app
@@ -36,7 +38,7 @@ from infra.uptime_kuma.provider import MonitorProvider, split_spec
 from infra.uptime_kuma.spec import MonitorSpec
 from tests.app.conftest import app_settings
 from tests.app.identity import Identity, JwksServer
-from tests.app.seed import member, organization
+from tests.app.seed import member, organization, student
 from tests.app.serving import serving
 from tests.support.postgres import PostgresServer
 from tests.support.prometheus import running_prometheus, wait_for_targets
@@ -58,7 +60,9 @@ class Live:
 
 
 def drive_traffic(base: str, identity: Identity, dsn: str) -> dict[str, int]:
-    """Real requests: 503s before migrating, then authenticated reads/writes, bad tokens."""
+    """Real requests: 503s before migrating, then authenticated reads/writes, bad tokens, a
+    reminder ten minutes overdue, a read held 0.3 s by a table lock (a slow statement) and a
+    read on a connection killed under the pool (a connection error, answered 503)."""
     seen: dict[str, int] = {}
     with httpx.Client(base_url=base, timeout=10) as client:
 
@@ -85,6 +89,26 @@ def drive_traffic(base: str, identity: Identity, dsn: str) -> dict[str, int]:
             )
             hit("GET", "/students", headers={"Authorization": "Bearer fake.not.a-jwt"})
             time.sleep(0.1)
+        with psycopg.connect(dsn) as conn:
+            conn.execute(
+                "INSERT INTO public.reminders (organization_id, student_id, staff_id, due_at, "
+                "subject, next_attempt_at) VALUES (%s, %s, %s, now() - interval '10 minutes', "
+                "'Follow up', now() - interval '10 minutes')",
+                (org, student(dsn, org), staff.staff_id),
+            )
+        with psycopg.connect(dsn) as locker:
+            locker.execute("LOCK TABLE public.students IN ACCESS EXCLUSIVE MODE")
+            release = threading.Timer(0.3, locker.commit)
+            release.start()
+            hit("GET", "/students", headers=auth)  # waits for the lock: a slow statement
+            release.join()
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'crm-api' AND datname = current_database()"
+            )
+        # Its pooled connection is gone: 503 (or a scrape in between met it first).
+        hit("GET", "/students", headers=auth)
     return seen
 
 
@@ -247,6 +271,26 @@ def test_traffic_reached_the_app(live: Live) -> None:
     assert live.traffic["GET /readyz 503"] == 3
     assert live.traffic["GET /readyz 200"] == 10
     assert live.traffic["POST /students 201"] == 10
+
+
+def test_the_database_and_job_metrics_saw_the_events(live: Live) -> None:
+    """The overdue reminder, the lock-held read and the killed connection, as Prometheus has
+    them (raw counters: no rate window to outlive)."""
+    env = f'environment="{ENVIRONMENT}"'
+    [age] = query(live.prometheus, f"max(crm_reminder_oldest_due_age_seconds{{{env}}})")
+    assert float(age["value"][1]) >= 600
+    [slow] = query(
+        live.prometheus,
+        f"sum(crm_db_statement_duration_seconds_count{{{env}}})"
+        f' - sum(crm_db_statement_duration_seconds_bucket{{{env}, le="0.1"}})',
+    )
+    assert float(slow["value"][1]) >= 1
+    kinds = {
+        r["metric"]["kind"]: float(r["value"][1])
+        for r in query(live.prometheus, f"crm_db_connection_errors_total{{{env}}}")
+    }
+    assert set(kinds) == {"connect", "acquire", "broken", "lost"}
+    assert kinds["broken"] >= 1
 
 
 def test_every_panel_and_alert_expression_returns_series(live: Live) -> None:
