@@ -7,8 +7,7 @@ from grafana_foundation_sdk.builders import dashboard as db
 from dashboards import queries as q
 from dashboards.panels import (
     Grid,
-    datasource_variable,
-    new_dashboard,
+    app_dashboard,
     query_variable,
     single_stat,
     time_series,
@@ -18,15 +17,11 @@ UID = "crm-api-overview"
 
 
 def build() -> db.Dashboard:
-    d = new_dashboard(
+    d = app_dashboard(
         UID,
         "CRM API overview",
         "Rate, errors and latency of the CRM API per route (p95 objective 200 ms).",
         ["careers-crm", "api"],
-    )
-    d.with_variable(datasource_variable())
-    d.with_variable(
-        query_variable("env", "Environment", f"label_values({q.APP_INFO}, environment)")
     )
     d.with_variable(
         query_variable(

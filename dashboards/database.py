@@ -7,9 +7,7 @@ from grafana_foundation_sdk.builders import dashboard as db
 from dashboards import queries as q
 from dashboards.panels import (
     Grid,
-    datasource_variable,
-    new_dashboard,
-    query_variable,
+    app_dashboard,
     single_stat,
     time_series,
 )
@@ -18,15 +16,11 @@ UID = "crm-database"
 
 
 def build() -> db.Dashboard:
-    d = new_dashboard(
+    d = app_dashboard(
         UID,
         "CRM database and pool",
         "psycopg pool saturation and waits, connection errors, statement latency, readiness.",
         ["careers-crm", "database"],
-    )
-    d.with_variable(datasource_variable())
-    d.with_variable(
-        query_variable("env", "Environment", f"label_values({q.APP_INFO}, environment)")
     )
     g = Grid()
     d.with_panel(

@@ -17,6 +17,8 @@ from grafana_foundation_sdk.models import common
 from grafana_foundation_sdk.models import dashboard as dm
 from grafana_foundation_sdk.models import text as text_models
 
+from dashboards.queries import APP_INFO
+
 DATASOURCE = dm.DataSourceRef(type_val="prometheus", uid="${datasource}")
 GRID_COLUMNS = 24
 
@@ -199,3 +201,11 @@ def new_dashboard(uid: str, title: str, description: str, tags: Sequence[str]) -
         .editable()
         .tooltip(dm.DashboardCursorSync.CROSSHAIR)
     )
+
+
+def app_dashboard(uid: str, title: str, description: str, tags: Sequence[str]) -> db.Dashboard:
+    """A dashboard over the app's own metrics: data source and environment variables set."""
+    d = new_dashboard(uid, title, description, tags)
+    d.with_variable(datasource_variable())
+    d.with_variable(query_variable("env", "Environment", f"label_values({APP_INFO}, environment)"))
+    return d
