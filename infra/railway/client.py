@@ -15,8 +15,9 @@ from typing import Any
 
 import httpx
 
+from infra.http_api.client import BearerClient
 from infra.http_api.errors import ApiAuthError, ApiNotFoundError, ApiResponseError
-from infra.http_api.transport import AuthHint, Exchange, Redactor, RetryPolicy, decode_json
+from infra.http_api.transport import AuthHint, RetryPolicy, decode_json
 from infra.railway import documents as docs
 from infra.railway.documents import Document
 
@@ -37,7 +38,7 @@ def edges(connection: Mapping[str, Any] | None) -> list[JsonObject]:
     return [e["node"] for e in (connection or {}).get("edges", []) if e.get("node")]
 
 
-class RailwayClient:
+class RailwayClient(BearerClient):
     """One client per provider call; providers never hold (or pickle) a client or token."""
 
     def __init__(
@@ -50,41 +51,18 @@ class RailwayClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        if not token:
-            raise ApiResponseError(
-                "railway client",
-                f"no API token: set `pulumi config set --secret {TOKEN_CONFIG_KEY} <token>`",
-            )
-        self._policy = policy or RetryPolicy()
-        self.redactor = Redactor()
-        self.redactor.add(token)
-        self._endpoint = endpoint
-        self._http = httpx.Client(
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            timeout=self._policy.timeout_s,
-            transport=transport,
-        )
-        self._exchange = Exchange(
-            client=self._http,
+        super().__init__(
+            token,
+            service="railway",
+            token_name="API token",
+            token_placeholder="token",
             auth_hint=AuthHint(TOKEN_CONFIG_KEY, TOKEN_SCOPE),
-            redactor=self.redactor,
-            policy=self._policy,
+            policy=policy,
+            transport=transport,
             sleep=sleep,
-            rng=rng or random.Random(),
+            rng=rng,
         )
-
-    @property
-    def requests_sent(self) -> int:
-        return self._exchange.requests_sent
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> RailwayClient:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+        self._endpoint = endpoint
 
     # -- projects and environments ------------------------------------------------------------
     def project(self, project_id: str) -> JsonObject:

@@ -15,8 +15,9 @@ from typing import Any
 
 import httpx
 
+from infra.http_api.client import BearerClient
 from infra.http_api.errors import ApiResponseError
-from infra.http_api.transport import AuthHint, Exchange, Redactor, RetryPolicy, decode_json
+from infra.http_api.transport import AuthHint, RetryPolicy, decode_json
 from infra.supabase import operations as ops
 from infra.supabase.operations import Operation
 
@@ -40,7 +41,7 @@ _DROPPED_READ_FIELDS = frozenset({"jwt_secret"})
 JsonObject = dict[str, Any]
 
 
-class SupabaseClient:
+class SupabaseClient(BearerClient):
     """One client per provider call; cheap to build, never pickled (providers hold no client)."""
 
     def __init__(
@@ -53,41 +54,18 @@ class SupabaseClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        if not token:
-            raise ApiResponseError(
-                "supabase client",
-                f"no access token: set `pulumi config set --secret {TOKEN_CONFIG_KEY} <PAT>`",
-            )
-        self._policy = policy or RetryPolicy()
-        self.redactor = Redactor()
-        self.redactor.add(token)
-        self._http = httpx.Client(
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            timeout=self._policy.timeout_s,
-            transport=transport,
-        )
-        self._exchange = Exchange(
-            client=self._http,
+        super().__init__(
+            token,
+            service="supabase",
+            token_name="access token",
+            token_placeholder="PAT",
             auth_hint=AuthHint(TOKEN_CONFIG_KEY, ""),
-            redactor=self.redactor,
-            policy=self._policy,
+            base_url=base_url,
+            policy=policy,
+            transport=transport,
             sleep=sleep,
-            rng=rng or random.Random(),
+            rng=rng,
         )
-
-    @property
-    def requests_sent(self) -> int:
-        return self._exchange.requests_sent
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> SupabaseClient:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
     # -- auth ---------------------------------------------------------------------------------
     def get_auth_config(self, ref: str) -> JsonObject:
