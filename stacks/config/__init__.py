@@ -1,0 +1,95 @@
+"""The stack's configuration, read once into typed, immutable objects and validated.
+
+Every problem is collected first, then raised together as one `ConfigError` naming each key
+and its fix, so an engineer fixes the whole stack config in one go instead of one error per
+run. Secrets are only ever held as `pulumi.Output`s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
+from stacks.config.github import GitHubConfig, read_github
+from stacks.config.hosting import (
+    AppConfig,
+    OAuthClientConfig,
+    RailwayConfig,
+    SupabaseConfig,
+    VercelConfig,
+    read_app,
+    read_railway,
+    read_supabase,
+    read_vercel,
+)
+from stacks.config.observability import (
+    AlertingConfig,
+    GrafanaConfig,
+    UptimeKumaConfig,
+    read_alerting,
+    read_grafana,
+    read_uptime_kuma,
+)
+from stacks.config.reader import PROJECT, ConfigError, Reader
+from stacks.config.storage import R2Config, read_r2
+
+__all__ = [
+    "PROJECT",
+    "AlertingConfig",
+    "AppConfig",
+    "CloudflareConfig",
+    "ConfigError",
+    "DnsConfig",
+    "GitHubConfig",
+    "GrafanaConfig",
+    "OAuthClientConfig",
+    "R2Config",
+    "RailwayConfig",
+    "StackConfig",
+    "SupabaseConfig",
+    "UptimeKumaConfig",
+    "VercelConfig",
+    "load",
+]
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    stack: str
+    dns: DnsConfig
+    cloudflare: CloudflareConfig
+    r2: R2Config
+    github: GitHubConfig
+    supabase: SupabaseConfig
+    railway: RailwayConfig
+    app: AppConfig
+    vercel: VercelConfig
+    alerting: AlertingConfig
+    grafana: GrafanaConfig
+    uptime_kuma: UptimeKumaConfig
+
+
+def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
+    """Read and validate the whole stack configuration, or raise one ConfigError."""
+    reader = Reader(source or pulumi.Config(PROJECT))
+    stack_name = stack or pulumi.get_stack()
+    dns = read_dns(reader)
+    config = StackConfig(
+        stack=stack_name,
+        dns=dns,
+        cloudflare=read_cloudflare(reader),
+        r2=read_r2(reader, stack_name),
+        github=read_github(reader),
+        supabase=read_supabase(reader, dns),
+        railway=read_railway(reader),
+        app=read_app(reader, dns.domain),
+        vercel=read_vercel(reader),
+        alerting=read_alerting(reader),
+        grafana=read_grafana(reader),
+        uptime_kuma=read_uptime_kuma(reader),
+    )
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return config

@@ -1,0 +1,221 @@
+"""Hosting: Supabase settings, Railway services, the app's processes and the Vercel project."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+import pulumi
+
+from stacks.config.edge import DnsConfig
+from stacks.config.reader import (
+    Reader,
+    label_check,
+)
+
+_SUPABASE_REF_RE = re.compile(r"^[a-z]{20}$")
+
+_PG_DURATION_RE = re.compile(r"^[1-9][0-9]*(ms|s|min)$")
+
+_REPO_RE = re.compile(r"^[A-Za-z0-9_.-]{1,39}/[A-Za-z0-9_.-]{1,100}$")
+
+_RAILWAY_REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
+
+_NEVER_EXPOSED_SCHEMAS = ("auth", "storage", "extensions", "pg_catalog", "information_schema")
+
+
+@dataclass(frozen=True)
+class OAuthClientConfig:
+    client_id: str
+    secret: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class SupabaseConfig:
+    project_ref: str
+    access_token: pulumi.Output[str] | None  # read by the dynamic providers, checked here
+    anon_key: pulumi.Output[str] | None
+    database_url: pulumi.Output[str] | None  # pooler URL with password, for the API
+    jwt_expiry: int
+    otp_expiry: int
+    password_min_length: int
+    leaked_password_check: bool
+    captcha_secret: pulumi.Output[str] | None
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: pulumi.Output[str] | None
+    smtp_sender_email: str
+    smtp_sender_name: str
+    oauth: dict[str, OAuthClientConfig]  # google / github / linkedin, when configured
+    allowed_cidrs: tuple[str, ...]
+    allowed_cidrs_v6: tuple[str, ...]
+    exposed_schemas: tuple[str, ...]
+    max_rows: int
+    statement_timeout: str
+
+    @property
+    def api_url(self) -> str:
+        return f"https://{self.project_ref}.supabase.co"
+
+
+@dataclass(frozen=True)
+class RailwayConfig:
+    token: pulumi.Output[str] | None  # read by the dynamic providers, checked here
+    project_name: str
+    workspace_id: str | None
+    adopt_project_id: str | None
+    region: str
+    api_replicas: int
+    source_repo: str  # GitHub owner/name that Railway and Vercel build from
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Settings of the CRM app's processes on Railway (API and reminder worker)."""
+
+    email_from: str
+    resend_api_key: pulumi.Output[str] | None
+    legacy_jwt_secret: pulumi.Output[str] | None  # HS256 fallback while tokens migrate
+    redis_url: pulumi.Output[str] | None
+    sentry_dsn: pulumi.Output[str] | None
+    sentry_traces_sample_rate: float
+
+
+@dataclass(frozen=True)
+class VercelConfig:
+    project_name: str
+    team_id: str | None
+
+
+def _cidrs(reader: Reader, key: str, version: int) -> tuple[str, ...]:
+    cidrs = reader.string_list(key, [])
+    for cidr in cidrs:
+        try:
+            network = ipaddress.ip_network(cidr, strict=True)
+        except ValueError:
+            reader.problem(key, f"{cidr!r} is not a CIDR block such as 203.0.113.0/24")
+            continue
+        if network.version != version:
+            reader.problem(key, f"{cidr!r} is not an IPv{version} block")
+    return cidrs
+
+
+def _oauth(reader: Reader, name: str) -> OAuthClientConfig | None:
+    client_id = reader.raw(f"supabase.{name}ClientId")
+    secret = reader.secret(f"supabase.{name}ClientSecret", required=client_id is not None)
+    if client_id is None:
+        return None
+    return None if secret is None else OAuthClientConfig(client_id, secret)
+
+
+def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
+    def ref_check(value: str) -> str | None:
+        return (
+            None
+            if _SUPABASE_REF_RE.match(value)
+            else (f"must be the 20-letter project ref from the dashboard URL; got {value!r}")
+        )
+
+    def timeout_check(value: str) -> str | None:
+        return (
+            None
+            if _PG_DURATION_RE.match(value)
+            else (f"must be a Postgres duration such as 8s, 500ms or 2min; got {value!r}")
+        )
+
+    schemas = reader.string_list("supabase.exposedSchemas", ["api"])
+    for schema in schemas:
+        if schema in _NEVER_EXPOSED_SCHEMAS:
+            reader.problem(
+                "supabase.exposedSchemas",
+                f"must not expose the {schema!r} schema through the Data API",
+            )
+    if not schemas:
+        reader.problem("supabase.exposedSchemas", "needs at least one schema (e.g. api)")
+    oauth = {
+        name: client
+        for name in ("google", "github", "linkedin")
+        if (client := _oauth(reader, name)) is not None
+    }
+    allowed = _cidrs(reader, "supabase.allowedCidrs", 4)
+    if not allowed:
+        reader.problem(
+            "supabase.allowedCidrs", "needs at least one IPv4 CIDR that may reach the database"
+        )
+    return SupabaseConfig(
+        project_ref=reader.string("supabase.projectRef", check=ref_check),
+        access_token=reader.secret("supabase.accessToken"),
+        anon_key=reader.secret("supabase.anonKey"),
+        database_url=reader.secret("supabase.databaseUrl"),
+        jwt_expiry=reader.integer("supabase.jwtExpiry", 3600, minimum=300, maximum=86400),
+        otp_expiry=reader.integer("supabase.otpExpiry", 3600, minimum=60, maximum=3600),
+        password_min_length=reader.integer("supabase.passwordMinLength", 12, minimum=8, maximum=72),
+        leaked_password_check=reader.boolean("supabase.leakedPasswordCheck", False),
+        captcha_secret=reader.secret("supabase.captchaSecret"),
+        smtp_host=reader.string("supabase.smtpHost", "smtp.resend.com"),
+        smtp_port=reader.integer("supabase.smtpPort", 465, minimum=1, maximum=65535),
+        smtp_user=reader.string("supabase.smtpUser", "resend"),
+        smtp_password=reader.secret("supabase.smtpPassword"),
+        smtp_sender_email=reader.string("supabase.smtpSenderEmail", f"no-reply@{dns.domain}"),
+        smtp_sender_name=reader.string("supabase.smtpSenderName", "Career Services"),
+        oauth=oauth,
+        allowed_cidrs=allowed,
+        allowed_cidrs_v6=_cidrs(reader, "supabase.allowedCidrsV6", 6),
+        exposed_schemas=schemas,
+        max_rows=reader.integer("supabase.maxRows", 500, minimum=1, maximum=10000),
+        statement_timeout=reader.string("supabase.statementTimeout", "8s", check=timeout_check),
+    )
+
+
+def read_app(reader: Reader, domain: str) -> AppConfig:
+    email_from = reader.string("app.emailFrom", f"Career Services <reminders@{domain}>")
+    if "@" not in email_from:
+        reader.problem(
+            "app.emailFrom",
+            "must contain a sender address verified in Resend, "
+            "e.g. 'Career Services <reminders@careers.example.edu>'",
+        )
+    rate = reader.raw("app.sentryTracesSampleRate") or "0.1"
+    try:
+        sample_rate = float(rate)
+    except ValueError:
+        sample_rate = -1.0
+    if not 0.0 <= sample_rate <= 1.0:
+        reader.problem("app.sentryTracesSampleRate", f"must be a number from 0 to 1, got {rate!r}")
+        sample_rate = 0.1
+    return AppConfig(
+        email_from=email_from,
+        resend_api_key=reader.secret("app.resendApiKey"),
+        legacy_jwt_secret=reader.secret("app.legacyJwtSecret", required=False),
+        redis_url=reader.secret("app.redisUrl", required=False),
+        sentry_dsn=reader.secret("app.sentryDsn", required=False),
+        sentry_traces_sample_rate=sample_rate,
+    )
+
+
+def read_railway(reader: Reader) -> RailwayConfig:
+    def repo_check(value: str) -> str | None:
+        return (
+            None
+            if _REPO_RE.match(value)
+            else (f"must be the GitHub repository as owner/name; got {value!r}")
+        )
+
+    return RailwayConfig(
+        token=reader.secret("railway.token"),
+        project_name=reader.string("railway.projectName", "careers-crm", check=label_check),
+        workspace_id=reader.raw("railway.workspaceId"),
+        adopt_project_id=reader.raw("railway.projectId"),
+        region=reader.choice("railway.region", "us-west2", _RAILWAY_REGIONS),
+        api_replicas=reader.integer("railway.apiReplicas", 1, minimum=1, maximum=3),
+        source_repo=reader.string("railway.sourceRepo", check=repo_check),
+    )
+
+
+def read_vercel(reader: Reader) -> VercelConfig:
+    return VercelConfig(
+        project_name=reader.string("vercel.projectName", "careers-crm-web", check=label_check),
+        team_id=reader.raw("vercel.teamId"),
+    )
