@@ -14,7 +14,7 @@ import pulumi_aws as aws
 import pulumi_cloudflare as cloudflare
 
 from infra.r2.s3_provider import r2_endpoint, r2_s3_provider
-from infra.r2.tokens import BucketToken
+from infra.r2.tokens import BucketToken, object_read_write_groups
 
 DAY = 86_400
 AbortMultipart = aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgsDict
@@ -143,11 +143,12 @@ class Storage(pulumi.ComponentResource):
             opts=on_r2,
         )
 
+        read_write = object_read_write_groups(pulumi.InvokeOptions(parent=self))
         self.app_token = BucketToken(
-            f"{name}-app-uploads", args.account_id, uploads.name, opts=child
+            f"{name}-app-uploads", args.account_id, uploads.name, read_write, opts=child
         )
         self.backup_token = BucketToken(
-            f"{name}-backup-writer", args.account_id, backups.name, opts=child
+            f"{name}-backup-writer", args.account_id, backups.name, read_write, opts=child
         )
 
         self.uploads_bucket = uploads.name

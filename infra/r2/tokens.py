@@ -38,6 +38,11 @@ def permission_group_id(name: str, opts: pulumi.InvokeOptions | None = None) -> 
     return found.results.apply(first)
 
 
+def object_read_write_groups(opts: pulumi.InvokeOptions | None = None) -> list[pulumi.Output[str]]:
+    """The ids of R2's object read and write permission groups (looked up once per stack)."""
+    return [permission_group_id(g, opts) for g in (BUCKET_ITEM_READ, BUCKET_ITEM_WRITE)]
+
+
 class BucketToken(pulumi.ComponentResource):
     """An API token limited to reading and writing objects of one bucket."""
 
@@ -49,15 +54,15 @@ class BucketToken(pulumi.ComponentResource):
         name: str,
         account_id: str,
         bucket: pulumi.Input[str],
+        permission_group_ids: Sequence[pulumi.Input[str]],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("crm:r2:BucketToken", name, None, opts)
-        invoke = pulumi.InvokeOptions(parent=self)
         resources = pulumi.Output.from_input(bucket).apply(
             lambda b: json.dumps({bucket_resource(account_id, b): "*"}, sort_keys=True)
         )
         groups: list[cloudflare.ApiTokenPolicyPermissionGroupArgsDict] = [
-            {"id": permission_group_id(g, invoke)} for g in (BUCKET_ITEM_READ, BUCKET_ITEM_WRITE)
+            {"id": group_id} for group_id in permission_group_ids
         ]
         policy: cloudflare.ApiTokenPolicyArgsDict = {
             "effect": "allow",
