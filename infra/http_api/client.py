@@ -6,12 +6,21 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Self
+from typing import Self, TypedDict, Unpack
 
 import httpx
 
 from infra.http_api.errors import ApiResponseError
 from infra.http_api.transport import AuthHint, Exchange, Redactor, RetryPolicy
+
+
+class ClientOptions(TypedDict, total=False):
+    """How a client talks to its API; tests pass a fake transport, no-op sleep, seeded rng."""
+
+    policy: RetryPolicy
+    transport: httpx.BaseTransport
+    sleep: Callable[[float], None]
+    rng: random.Random
 
 
 class BearerClient:
@@ -26,10 +35,7 @@ class BearerClient:
         token_placeholder: str,
         auth_hint: AuthHint,
         base_url: str = "",
-        policy: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         if not token:
             key = auth_hint.config_key
@@ -37,22 +43,22 @@ class BearerClient:
                 f"{service} client",
                 f"no {token_name}: set `pulumi config set --secret {key} <{token_placeholder}>`",
             )
-        self._policy = policy or RetryPolicy()
+        self._policy = options.get("policy") or RetryPolicy()
         self.redactor = Redactor()
         self.redactor.add(token)
         self._http = httpx.Client(
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             timeout=self._policy.timeout_s,
-            transport=transport,
+            transport=options.get("transport"),
         )
         self._exchange = Exchange(
             client=self._http,
             auth_hint=auth_hint,
             redactor=self.redactor,
             policy=self._policy,
-            sleep=sleep,
-            rng=rng or random.Random(),
+            sleep=options.get("sleep", time.sleep),
+            rng=options.get("rng") or random.Random(),
         )
 
     @property

@@ -8,16 +8,12 @@ are registered with the redactor before sending, so an echoed value never reache
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
-import httpx
-
-from infra.http_api.client import BearerClient
+from infra.http_api.client import BearerClient, ClientOptions
 from infra.http_api.errors import ApiAuthError, ApiNotFoundError, ApiResponseError
-from infra.http_api.transport import AuthHint, RetryPolicy, decode_json
+from infra.http_api.transport import AuthHint, decode_json
 from infra.railway import documents as docs
 from infra.railway.documents import Document
 
@@ -46,10 +42,7 @@ class RailwayClient(BearerClient):
         token: str,
         *,
         endpoint: str = DEFAULT_ENDPOINT,
-        policy: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         super().__init__(
             token,
@@ -57,10 +50,7 @@ class RailwayClient(BearerClient):
             token_name="API token",
             token_placeholder="token",
             auth_hint=AuthHint(TOKEN_CONFIG_KEY, TOKEN_SCOPE),
-            policy=policy,
-            transport=transport,
-            sleep=sleep,
-            rng=rng,
+            **options,
         )
         self._endpoint = endpoint
 

@@ -7,17 +7,13 @@ registered with the redactor so they never surface in a log line or an exception
 
 from __future__ import annotations
 
-import random
 import re
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
-import httpx
-
-from infra.http_api.client import BearerClient
+from infra.http_api.client import BearerClient, ClientOptions
 from infra.http_api.errors import ApiResponseError
-from infra.http_api.transport import AuthHint, RetryPolicy, decode_json
+from infra.http_api.transport import AuthHint, decode_json
 from infra.supabase import operations as ops
 from infra.supabase.operations import Operation
 
@@ -49,10 +45,7 @@ class SupabaseClient(BearerClient):
         token: str,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        policy: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         super().__init__(
             token,
@@ -61,10 +54,7 @@ class SupabaseClient(BearerClient):
             token_placeholder="PAT",
             auth_hint=AuthHint(TOKEN_CONFIG_KEY, ""),
             base_url=base_url,
-            policy=policy,
-            transport=transport,
-            sleep=sleep,
-            rng=rng,
+            **options,
         )
 
     # -- auth ---------------------------------------------------------------------------------
