@@ -2,7 +2,8 @@
 is refused before it gets there.
 
 Figures from Cloudflare's WAF documentation (custom rules and rate limiting rules
-availability tables, Nov 2026); see ../shared/FACTS.md for the free plan.
+availability tables, https://developers.cloudflare.com/waf/rate-limiting-rules/ and
+https://developers.cloudflare.com/waf/custom-rules/, read Nov 2026).
 """
 
 from __future__ import annotations

@@ -42,14 +42,28 @@ def _step(job: dict[str, Any], name: str) -> dict[str, Any]:
     return found[0]
 
 
-def _bash(script: str, env: Mapping[str, str], as_nobody: bool = False) -> str:
+def _bash(script: str, env: Mapping[str, str], cwd: Path = ROOT, as_nobody: bool = False) -> str:
     # GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`.
     cmd = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script]
     if as_nobody and os.geteuid() == 0:
         cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]
-    proc = subprocess.run(cmd, cwd=ROOT, env=dict(env), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cmd, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"{script}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
     return proc.stdout
+
+
+def _workspace_for_nobody(runner_temp: Path) -> Path:
+    """The files the drill's unprivileged steps read, in a folder uid 65534 may enter.
+
+    On GitHub the runner user owns the checkout; here the checkout may sit under a folder only
+    root can enter (a clone in root's home or a `mktemp -d`), where `nobody` cannot even chdir.
+    """
+    workspace = runner_temp / "workspace"
+    shutil.copytree(ROOT / "app" / "migrations", workspace / "app" / "migrations")
+    if os.geteuid() == 0:
+        for path in [workspace, *workspace.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY)
+    return workspace
 
 
 @pytest.fixture
@@ -106,8 +120,9 @@ def test_nightly_backup_then_drill_steps(
     summary.touch()
     if os.geteuid() == 0:
         os.chown(summary, NOBODY, NOBODY)
+    workspace = _workspace_for_nobody(runner_temp)
     try:
-        _bash(start["run"], job_env, as_nobody=True)
+        _bash(start["run"], job_env, cwd=workspace, as_nobody=True)
         step = _step(drill, "Restore the latest backup and verify it")
         restored = json.loads(_bash(step["run"], {**job_env, **_resolve(step["env"], secrets)}))
         assert restored["verified"] is True and restored["restored"] == result["backup"]
@@ -118,5 +133,6 @@ def test_nightly_backup_then_drill_steps(
         _bash(
             f'"$PG_BIN/pg_ctl" -D "{runner_temp}/drill-pg" -m immediate -w stop || true',
             job_env,
+            cwd=workspace,
             as_nobody=True,
         )

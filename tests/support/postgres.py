@@ -1,7 +1,7 @@
 """A throwaway PostgreSQL cluster on 127.0.0.1, run as an unprivileged user.
 
-initdb refuses to run as root, so the cluster belongs to uid/gid 65534 (nobody), as in
-../shared/FACTS.md. About 1.5 s from nothing to a query.
+initdb refuses to run as root ("cannot be run as root"), so the cluster belongs to uid/gid
+65534 (nobody). About 1.5 s from nothing to a query.
 """
 
 from __future__ import annotations

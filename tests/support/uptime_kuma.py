@@ -3,7 +3,8 @@
 The npm install (about 3.5 min: sqlite3 compiles from source) is cached OUTSIDE the repo in
 ~/.cache/careers-crm/uptime-kuma/<version>/ so only the first run pays for it. The package
 misplaces seven db/patch-*.sql files that its migrations read from db/old_migrations/
-(see ../shared/FACTS.md); the installer copies them there before marking the cache ready.
+(the 2.0.0-dev.0 npm package ships them in db/ only); the installer copies them there
+before marking the cache ready.
 """
 
 from __future__ import annotations

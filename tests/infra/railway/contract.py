@@ -1,7 +1,7 @@
 """Railway's published GraphQL schema (introspection) as the contract our documents must meet.
 
-Resolved from this file as `<repo>/../shared/contracts/`, so a fresh clone beside `shared/`
-works; a missing file fails with a message saying where the contracts belong.
+Vendored in `tests/contracts/` (source, commit and the one documented edit in its README); a
+missing file fails with a message saying where it belongs.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import graphql
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-CONTRACTS_DIR = REPO_ROOT.parent / "shared" / "contracts"
+CONTRACTS_DIR = REPO_ROOT / "tests" / "contracts"
 SCHEMA_FILE = CONTRACTS_DIR / "railway-public-api.introspection.json"
 
 
@@ -30,8 +30,8 @@ class ContractViolation(AssertionError):
 def schema() -> graphql.GraphQLSchema:
     if not SCHEMA_FILE.is_file():
         raise ContractMissing(
-            f"Railway introspection contract not found at {SCHEMA_FILE}: the contracts live "
-            "in `shared/contracts/` beside the repository checkout (clone next to `shared/`)."
+            f"Railway introspection contract not found at {SCHEMA_FILE}: it is vendored in "
+            "tests/contracts/ (see its README for the source); restore it from git."
         )
     raw: dict[str, Any] = json.loads(SCHEMA_FILE.read_text())
     return graphql.build_client_schema(raw.get("data", raw))

@@ -153,7 +153,7 @@ def test_missing_contract_file_fails_with_a_clear_message(
     monkeypatch.setattr(contract, "SCHEMA_FILE", contract.CONTRACTS_DIR / "missing.json")
     contract.schema.cache_clear()
     try:
-        with pytest.raises(contract.ContractMissing, match="shared/contracts"):
+        with pytest.raises(contract.ContractMissing, match="tests/contracts"):
             contract.schema()
     finally:
         monkeypatch.undo()

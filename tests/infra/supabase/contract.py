@@ -1,9 +1,9 @@
 """The official Supabase Management API spec as a strict request validator and response shaper.
 
-The spec lives beside the repository (`<repo>/../shared/contracts/`), resolved from this file
-so a fresh clone next to `shared/` works. Request bodies are validated STRICTLY: objects that
-list properties reject unknown ones (the spec leaves additionalProperties open, the real API
-silently ignores typos, which is exactly the bug we want to catch).
+The spec is vendored in `tests/contracts/` (source and commit in its README). Request bodies
+are validated STRICTLY: objects that list properties reject unknown ones (the spec leaves
+additionalProperties open, the real API silently ignores typos, which is exactly the bug we
+want to catch).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import jsonschema
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-CONTRACTS_DIR = REPO_ROOT.parent / "shared" / "contracts"
+CONTRACTS_DIR = REPO_ROOT / "tests" / "contracts"
 SPEC_FILE = CONTRACTS_DIR / "supabase-management-api.openapi.json"
 
 
@@ -35,8 +35,8 @@ class ContractViolation(AssertionError):
 def spec() -> dict[str, Any]:
     if not SPEC_FILE.is_file():
         raise ContractMissing(
-            f"Supabase OpenAPI contract not found at {SPEC_FILE}: the contracts live in "
-            "`shared/contracts/` beside the repository checkout (clone next to `shared/`)."
+            f"Supabase OpenAPI contract not found at {SPEC_FILE}: it is vendored in "
+            "tests/contracts/ (see its README for the source); restore it from git."
         )
     loaded: dict[str, Any] = json.loads(SPEC_FILE.read_text())
     return loaded

@@ -122,7 +122,7 @@ def test_missing_contract_file_fails_with_a_clear_message(monkeypatch: pytest.Mo
     monkeypatch.setattr(contract, "SPEC_FILE", contract.CONTRACTS_DIR / "missing.json")
     contract.spec.cache_clear()
     try:
-        with pytest.raises(contract.ContractMissing, match="shared/contracts"):
+        with pytest.raises(contract.ContractMissing, match="tests/contracts"):
             contract.spec()
     finally:
         monkeypatch.undo()
