@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 import pulumi
+from pulumi.runtime.config import is_config_secret
 
 PROJECT: Final = "careers-crm"
 
@@ -121,12 +122,22 @@ class Reader:
         return tuple(value)
 
     def secret(self, key: str, *, required: bool = True) -> pulumi.Output[str] | None:
-        value = self._config.get_secret(key)
-        if value is None and required:
+        """The secret as an Output; "" counts as unset (optional secrets default to "" in
+        Pulumi.yaml, which cannot mark them `secret: true`), and a value set without
+        --secret is refused rather than used."""
+        if self.raw(key) is None:
+            if required:
+                self.problem(
+                    key, f"secret is required: `pulumi config set --secret {PROJECT}:{key} ...`"
+                )
+            return None
+        if not is_config_secret(f"{PROJECT}:{key}"):
             self.problem(
-                key, f"secret is required: `pulumi config set --secret {PROJECT}:{key} ...`"
+                key,
+                "is stored in plain text; set it again with "
+                f"`pulumi config set --secret {PROJECT}:{key} ...`",
             )
-        return value
+        return self._config.get_secret(key)
 
 
 def domain_check(value: str) -> str | None:

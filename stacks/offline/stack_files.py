@@ -34,6 +34,12 @@ def _encode(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+def _optional_secret(spec: dict[str, Any]) -> bool:
+    """Optional secrets default to "" (the CLI refuses a plain default under `secret: true`);
+    their description says so, and the offline plan fakes them like every other secret."""
+    return str(spec.get("description", "")).startswith("Optional secret")
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -65,7 +71,7 @@ def load_stack_settings(root: Path, stack: str) -> StackSettings:
     for key, spec in declared.items():
         full = key if ":" in key else f"{project}:{key}"
         spec = spec if isinstance(spec, dict) else {"default": spec}
-        if spec.get("secret"):
+        if spec.get("secret") or _optional_secret(spec):
             secret_keys.append(full)
             config[full] = f"{FAKE_SECRET_PREFIX}{key.replace('.', '-')}"
         elif "default" in spec:
