@@ -15,7 +15,7 @@ STAMP := $(VENV)/.synced-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup plan audit checkov-env test lint typecheck bench dashboards clean
+.PHONY: help setup plan engine preview audit checkov-env test lint typecheck bench dashboards clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,12 @@ setup: $(STAMP) ## Create .venv from uv.lock (done by every target)
 plan: $(STAMP) ## Plan STACK offline under Pulumi's mock runtime -> build/$(STACK)/resources.json
 	$(PY) -m stacks.plan --stack $(STACK)
 
+engine: $(STAMP) ## Build the Pulumi CLI at the pinned SDK's version, once per machine (~/.cache/careers-crm/pulumi/)
+	$(PY) -m stacks.engine.toolchain
+
+preview: engine ## Real `pulumi preview --policy-pack policies` of STACK on a throwaway local backend, fake secrets
+	$(PY) -m policies.preview --stack $(STACK) --throwaway
+
 # checkov pins clash with ours: it gets its own venv from hashed pins (regenerate with
 # `$(UV) pip compile --python-version 3.11 --generate-hashes policies/scanners/checkov-requirements.in`).
 CHECKOV_VENV := .venv-checkov
@@ -48,7 +54,7 @@ checkov-env: $(CHECKOV_STAMP) ## checkov 3.3.30 in its own venv (.venv-checkov)
 audit: $(STAMP) $(CHECKOV_STAMP) ## Plan STACK, run every policy and scanner, write build/$(STACK)/report/
 	$(PY) -m policies.audit --stack $(STACK) --plan
 
-test: $(STAMP) $(CHECKOV_STAMP) ## Run the whole test suite (installs the Debian packages it starts for real)
+test: $(STAMP) $(CHECKOV_STAMP) engine ## Run the whole test suite (installs the Debian packages it starts for real)
 	.ci/ensure-system-packages
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 

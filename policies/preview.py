@@ -1,9 +1,11 @@
 """Real-preview path: `pulumi preview --policy-pack policies` through the Automation API,
 its PolicyEvents turned into the same findings JSON the offline evaluator prints.
 
-Usage: python -m policies.preview --stack prod [--output FILE] [--config FILE]
+Usage: python -m policies.preview --stack prod [--throwaway] [--output FILE] [--config FILE]
 `pulumi preview --json` has no structured policy report (pulumi/pulumi#18851); the event
-stream does. Needs the Pulumi CLI and credentials, unlike `python -m policies.evaluate`.
+stream does. The CLI's own output is printed as it runs. With --throwaway (`make preview`)
+the stack runs on a local file backend under build/engine/ with obviously fake secrets and
+the stand-in provider plugins; without it, on your logged-in backend with your secrets.
 Exit codes as the evaluator's: 1 on a blocking finding, 0 otherwise, 2 when it cannot run.
 """
 
@@ -98,14 +100,28 @@ def to_findings(events: Iterable[Any], stack_urn: str) -> list[Finding]:
     return findings
 
 
-def run_preview(stack: str, config_path: Path | None = None) -> tuple[list[Finding], str]:
+def open_stack(stack: str, throwaway: bool) -> Any:
+    """The stack to preview: a throwaway local one (fake secrets) or the user's own."""
+    from pulumi import automation as auto
+
+    from stacks.engine import runner
+
+    try:
+        if throwaway:
+            return runner.open_throwaway(stack, secrets=runner.fake_secrets())
+        return runner.open_user_stack(stack)
+    except (runner.EngineError, auto.errors.CommandError) as exc:
+        raise PreviewError(f"cannot open stack {stack!r}: {str(exc)[-800:]}") from None
+
+
+def run_preview(
+    workspace_stack: Any, config_path: Path | None = None, on_output: Any = None
+) -> tuple[list[Finding], str]:
+    """Preview with the policy pack; every PolicyEvent becomes a Finding."""
     from pulumi import automation as auto
 
     events: list[Any] = []
-    try:
-        workspace_stack = auto.select_stack(stack_name=stack, work_dir=str(REPO))
-    except Exception as exc:
-        raise PreviewError(f"cannot select stack {stack!r}: {exc}") from None
+    stack = workspace_stack.name
     project = workspace_stack.workspace.project_settings().name
     stack_urn = f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
     try:
@@ -113,6 +129,7 @@ def run_preview(stack: str, config_path: Path | None = None) -> tuple[list[Findi
             policy_packs=[str(PACK_DIR)],
             policy_pack_configs=[str(config_path)] if config_path else None,
             on_event=lambda e: events.append(e.policy_event) if e.policy_event else None,
+            on_output=on_output,
         )
     except auto.errors.CommandError as exc:
         # A mandatory violation fails the preview; the events still say why.
@@ -128,12 +145,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--stack", default="prod")
+    parser.add_argument(
+        "--throwaway",
+        action="store_true",
+        help="local file backend under build/engine/, fake secrets, stand-in providers",
+    )
     parser.add_argument("--config", type=Path, help="policy pack config JSON")
     parser.add_argument("--exceptions", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--output", type=Path, help="default: build/<stack>/preview-findings.json")
     args = parser.parse_args(argv)
     try:
-        findings, _project = run_preview(args.stack, args.config)
+        workspace_stack = open_stack(args.stack, args.throwaway)
+        findings, _project = run_preview(workspace_stack, args.config, on_output=print)
         findings = apply_exceptions(findings, load_exceptions(args.exceptions))
     except (PreviewError, ExceptionsError) as exc:
         print(f"policies.preview: {exc}", file=sys.stderr)
