@@ -67,6 +67,8 @@ typecheck: $(STAMP) ## mypy on infra/, stacks/, policies/
 
 bench: $(STAMP) ## Benchmarks -> build/bench/*.json (app: BENCH_STUDENTS, default 1,000,000)
 	$(PY) -m tests.bench.plan_bench
+	$(MAKE) -s engine
+	$(PY) -m tests.bench.engine_bench
 	$(MAKE) -s checkov-env
 	$(PY) -m tests.bench.policies_bench
 	.ci/ensure-system-packages

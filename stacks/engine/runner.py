@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +100,11 @@ def open_throwaway(
     secrets: Mapping[str, str] | None = None,
     config: Mapping[str, str] | None = None,
     fresh: bool = True,
+    program: Callable[[], None] | None = None,
 ) -> auto.Stack:
     """A stack of the program on a throwaway local backend, config from the committed files
     (copied, so the passphrase salt never lands in the repository) plus `secrets`."""
-    from stacks.program import main as program
+    from stacks.program import main
 
     dirs = Throwaway(base or root / "build" / "engine" / stack)
     if fresh and dirs.base.exists():
@@ -127,7 +128,7 @@ def open_throwaway(
         pulumi_command=auto.PulumiCommand(root=str(toolchain.engine().root)),
     )
     workspace_stack = auto.create_or_select_stack(
-        stack_name=stack, project_name=PROJECT, program=program, opts=options
+        stack_name=stack, project_name=PROJECT, program=program or main, opts=options
     )
     values = {
         **{k: auto.ConfigValue(v, secret=True) for k, v in (secrets or {}).items()},

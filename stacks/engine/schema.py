@@ -66,7 +66,9 @@ def object_schema(cls: type) -> ObjectSchema:
     for py_name, name in names.items():
         param = init.parameters.get(py_name)
         required = param is not None and param.default is inspect.Parameter.empty
-        fields[name] = Field(name, hints.get(name, Any), required, _enum_values(docs.get(py_name, "")))
+        fields[name] = Field(
+            name, hints.get(name, Any), required, _enum_values(docs.get(py_name, ""))
+        )
     return ObjectSchema(cls.__qualname__, fields)
 
 
@@ -87,7 +89,9 @@ def _module(package: str, token: str) -> Any:
 
 def resource_schema(package: str, token: str) -> ObjectSchema | None:
     args = getattr(_module(package, token), token.rsplit(":", 1)[-1] + "Args", None)
-    return object_schema(args) if isinstance(args, type) and pulumi_types.is_input_type(args) else None
+    return (
+        object_schema(args) if isinstance(args, type) and pulumi_types.is_input_type(args) else None
+    )
 
 
 def provider_schema(package: str) -> ObjectSchema | None:
@@ -206,11 +210,9 @@ def validate(schema: ObjectSchema, inputs: dict[str, Any], path: str = "") -> li
             failures.append(Failure(f"{prefix}{key}", f"is not an input of {schema.name}{hint}"))
             continue
         failures += check(field.hint, value, f"{prefix}{key}")
-        if field.choices and isinstance(value, str) and value != UNKNOWN:
-            if value not in field.choices:
-                failures.append(
-                    Failure(f"{prefix}{key}", f"must be one of {', '.join(field.choices)}; got {value!r}")
-                )
+        if field.choices and isinstance(value, str) and value not in (*field.choices, UNKNOWN):
+            choices = ", ".join(field.choices)
+            failures.append(Failure(f"{prefix}{key}", f"must be one of {choices}; got {value!r}"))
     for name, field in schema.fields.items():
         if field.required and inputs.get(name) is None:
             failures.append(Failure(f"{prefix}{name}", f"is required by {schema.name}"))

@@ -95,7 +95,9 @@ class StandIn(provider_pb2_grpc.ResourceProviderServicer):  # type: ignore[misc]
 
     def DiffConfig(self, request: Any, context: Any) -> Any:
         changed = _dict(request.olds) != _dict(request.news)
-        kind = provider_pb2.DiffResponse.DIFF_SOME if changed else provider_pb2.DiffResponse.DIFF_NONE
+        kind = (
+            provider_pb2.DiffResponse.DIFF_SOME if changed else provider_pb2.DiffResponse.DIFF_NONE
+        )
         return provider_pb2.DiffResponse(changes=kind)
 
     def Check(self, request: Any, context: Any) -> Any:
@@ -112,7 +114,9 @@ class StandIn(provider_pb2_grpc.ResourceProviderServicer):  # type: ignore[misc]
         news = _dict(request.news)
         olds = _dict(request.old_inputs) or _dict(request.olds)
         ignored = set(request.ignoreChanges)
-        keys = sorted(k for k in set(news) | set(olds) if k not in ignored and news.get(k) != olds.get(k))
+        keys = sorted(
+            k for k in set(news) | set(olds) if k not in ignored and news.get(k) != olds.get(k)
+        )
         kind = provider_pb2.DiffResponse.DIFF_SOME if keys else provider_pb2.DiffResponse.DIFF_NONE
         return provider_pb2.DiffResponse(changes=kind, diffs=keys)
 
@@ -184,10 +188,8 @@ def write_launchers(folder: Path, python: Path, repo: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for plugin in PLUGINS:
         launcher = folder / f"pulumi-resource-{plugin}"
-        launcher.write_text(
-            f'#!/bin/sh\nPYTHONPATH="{repo}" exec "{python}" -m stacks.engine.standin {plugin} "$@"\n',
-            encoding="utf-8",
-        )
+        command = f'exec "{python}" -m stacks.engine.standin {plugin} "$@"'
+        launcher.write_text(f'#!/bin/sh\nPYTHONPATH="{repo}" {command}\n', encoding="utf-8")
         launcher.chmod(0o755)
     return folder
 

@@ -132,10 +132,19 @@ def build(version: str | None = None) -> tuple[Engine, dict[str, object]]:
         (staging / "bin").mkdir(parents=True)
         ldflags = f"-s -w -X {VERSION_VAR}={target.version}"
         _run(
-            ["go", "build", "-trimpath", "-ldflags", ldflags, "-o",
-             str(staging / "bin" / "pulumi"), "./cmd/pulumi"],
-            src, env,
-        )  # fmt: skip
+            [
+                "go",
+                "build",
+                "-trimpath",
+                "-ldflags",
+                ldflags,
+                "-o",
+                str(staging / "bin" / "pulumi"),
+                "./cmd/pulumi",
+            ],
+            src,
+            env,
+        )
         for script in SDK_SCRIPTS:
             dest = staging / "bin" / Path(script).name
             shutil.copyfile(Path(mods[SDK]["Dir"]) / script, dest)

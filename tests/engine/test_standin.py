@@ -74,15 +74,21 @@ def test_valid_inputs_pass_check(cloudflare: Any) -> None:
     ("change", "prop", "reason"),
     [
         ({"zoneid": "x"}, "zoneid", "not an input of RulesetArgs; did you mean 'zoneId'"),
-        ({"rules": [{"action": "block", "expression": "true", "enabled": "yes"}]},
-         "rules[0].enabled", "must be a boolean"),
+        (
+            {"rules": [{"action": "block", "expression": "true", "enabled": "yes"}]},
+            "rules[0].enabled",
+            "must be a boolean",
+        ),
         ({"name": None}, "name", "is required by RulesetArgs"),
         ({"phase": "http_request_firewall_customs"}, "phase", "must be one of"),
-        ({"rules": [{"action": "block", "expression": "true", "ratelimit": {"period": "ten"}}]},
-         "rules[0].ratelimit.period", "must be an integer"),
+        (
+            {"rules": [{"action": "block", "expression": "true", "ratelimit": {"period": "ten"}}]},
+            "rules[0].ratelimit.period",
+            "must be an integer",
+        ),
     ],
     ids=["unknown-key", "wrong-type", "missing-required", "bad-enum", "nested-type"],
-)  # fmt: skip
+)
 def test_each_kind_of_wrong_input_is_refused(
     cloudflare: Any, change: dict[str, Any], prop: str, reason: str
 ) -> None:
@@ -119,8 +125,11 @@ def test_every_bridged_resource_the_program_registers_passes_its_schema() -> Non
             continue
         found = schema.resource_schema(packages[plugin], resource["type"])
         assert found is not None, resource["type"]
-        inputs = {k: v for k, v in resource["inputs"].items() if not isinstance(v, dict) or
-                  "4dabf18193072939515e22adb298388d" not in v}  # fmt: skip
+        inputs = {
+            k: v
+            for k, v in resource["inputs"].items()
+            if not isinstance(v, dict) or "4dabf18193072939515e22adb298388d" not in v
+        }
         failures = [f for f in schema.validate(found, inputs) if "[secret]" not in f.reason]
         assert failures == [], (resource["urn"], failures)
         checked += 1
