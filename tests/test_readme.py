@@ -34,7 +34,9 @@ def test_pulumi_project_points_at_stacks_and_the_venv() -> None:
     assert project["main"] == "stacks/"
     assert project["runtime"]["name"] == "python"
     assert project["runtime"]["options"]["virtualenv"] == ".venv"
-    for key, spec in project["config"].items():
+    from stacks.offline.stack_files import declared_config
+
+    for key, spec in declared_config(project).items():
         assert spec.get("description"), f"{key} has no description"
         assert (
             "default" in spec

@@ -22,6 +22,7 @@ import yaml
 from pulumi import automation as auto
 
 from stacks.engine import standin, toolchain
+from stacks.offline.stack_files import declared_config
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = "careers-crm"
@@ -59,12 +60,9 @@ class Throwaway:
 
 def required_secrets(root: Path = REPO) -> list[str]:
     """Secret keys Pulumi.yaml declares without a default: the CLI insists on each."""
-    declared = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8"))["config"]
-    return sorted(
-        key
-        for key, spec in declared.items()
-        if isinstance(spec, dict) and spec.get("secret") and "default" not in spec
-    )
+    project = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8"))
+    declared = declared_config(project)
+    return sorted(k for k, spec in declared.items() if spec.get("secret") and "default" not in spec)
 
 
 def fake_secrets(root: Path = REPO) -> dict[str, str]:
@@ -118,6 +116,9 @@ def open_throwaway(
     if fresh or not (dirs.project / stack_file.name).exists():
         shutil.copyfile(root / "Pulumi.yaml", dirs.project / "Pulumi.yaml")
         shutil.copyfile(stack_file, dirs.project / stack_file.name)
+    main = dirs.project / "stacks"  # Pulumi.yaml's `main:`, which the CLI checks exists
+    if not main.exists():
+        main.symlink_to(root / "stacks", target_is_directory=True)
     standin.write_launchers(dirs.plugins, REPO / ".venv" / "bin" / "python", REPO)
     env = engine_env(dirs)
     options = auto.LocalWorkspaceOptions(

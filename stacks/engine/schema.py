@@ -111,7 +111,7 @@ def invoke_parameters(package: str, token: str) -> frozenset[str] | None:
 def _options(hint: Any) -> list[Any]:
     """The concrete types a hint admits: Input/Output/Awaitable wrappers and the TypedDict
     twins of input types dropped, None dropped."""
-    if pulumi_types._is_union_type(hint):
+    if pulumi_types._is_union_type(hint):  # type: ignore[no-untyped-call]
         found: list[Any] = []
         for arg in typing.get_args(hint):
             found += _options(arg)

@@ -107,15 +107,15 @@ def _stamp(target: Engine) -> dict[str, object] | None:
 def build(version: str | None = None) -> tuple[Engine, dict[str, object]]:
     """Build unless the stamp for this version is there; returns the engine and its stamp."""
     target = engine(version)
-    if (stamp := _stamp(target)) is not None:
-        return target, stamp
+    if (cached := _stamp(target)) is not None:
+        return target, cached
     if shutil.which("go") is None:
         raise ToolchainError("`go` is not on PATH; install Go (see .ci/system-packages.txt)")
     started = time.perf_counter()
     target.root.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"build-{target.version}-", dir=target.root.parent))
     try:
-        env = {**os.environ, "GOFLAGS": "-mod=mod", "GOWORK": "off", "CGO_ENABLED": "0"}
+        env = {**os.environ, "GOFLAGS": "-mod=mod", "GOWORK": "off"}
         mods = _download([f"{PKG}@{target.version}", f"{SDK}@{target.version}"], work, env)
         src = work / "pkg"
         shutil.copytree(mods[PKG]["Dir"], src)

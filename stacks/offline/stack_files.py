@@ -40,6 +40,18 @@ def _optional_secret(spec: dict[str, Any]) -> bool:
     return str(spec.get("description", "")).startswith("Optional secret")
 
 
+def declared_config(project_file: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Pulumi.yaml's `config:` by plain key name: dotted keys are declared as quoted property
+    paths ('["supabase.anonKey"]') so the CLI matches them to the flat stack file keys."""
+    declared = project_file.get("config") or {}
+    return {
+        key[2:-2] if key.startswith('["') and key.endswith('"]') else key: (
+            spec if isinstance(spec, dict) else {"default": spec}
+        )
+        for key, spec in declared.items()
+    }
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -67,10 +79,8 @@ def load_stack_settings(root: Path, stack: str) -> StackSettings:
 
     config: dict[str, str] = {}
     secret_keys: list[str] = []
-    declared = project_file.get("config") or {}
-    for key, spec in declared.items():
+    for key, spec in declared_config(project_file).items():
         full = key if ":" in key else f"{project}:{key}"
-        spec = spec if isinstance(spec, dict) else {"default": spec}
         if spec.get("secret") or _optional_secret(spec):
             secret_keys.append(full)
             config[full] = f"{FAKE_SECRET_PREFIX}{key.replace('.', '-')}"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from stacks.offline.stack_files import declared_config
 from tests.workflows.workflow_files import ROOT, Workflow, workflow, workflows
 
 EXPECTED = {"ci", "preview", "deploy", "backup", "drift"}
@@ -127,7 +128,7 @@ def test_ci_jobs_are_the_required_checks_and_call_make() -> None:
     assert set(ci.triggers) == {"push", "pull_request"}
     assert {job.get("name", job_id) for job_id, job in ci.jobs.items()} == set(ci.jobs)
     # The lead's ruleset requires exactly these checks (Pulumi.yaml github.requiredChecks).
-    config = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    config = declared_config(yaml.safe_load((ROOT / "Pulumi.yaml").read_text()))
     assert set(config["github.requiredChecks"]["default"]) == set(ci.jobs)
     commands = {
         job_id: [step["run"] for step in job["steps"] if "run" in step]
