@@ -65,9 +65,22 @@ def required_secrets(root: Path = REPO) -> list[str]:
     return sorted(k for k, spec in declared.items() if spec.get("secret") and "default" not in spec)
 
 
-def fake_secrets(root: Path = REPO) -> dict[str, str]:
-    """Obviously fake values for every required secret (never a real credential)."""
-    return {key: FAKE_SECRET_PREFIX + key.replace(".", "-") for key in required_secrets(root)}
+def optional_secrets(root: Path = REPO) -> list[str]:
+    """Optional features' secrets (default "", described "Optional secret")."""
+    project = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8"))
+    declared = declared_config(project)
+    return sorted(
+        k
+        for k, spec in declared.items()
+        if str(spec.get("description", "")).startswith("Optional secret")
+    )
+
+
+def fake_secrets(root: Path = REPO, *, optional: bool = True) -> dict[str, str]:
+    """Obviously fake values for every required secret and, unless `optional` is False,
+    every optional feature's secret too (the features the offline plan shows turned on)."""
+    keys = required_secrets(root) + (optional_secrets(root) if optional else [])
+    return {key: FAKE_SECRET_PREFIX + key.replace(".", "-") for key in keys}
 
 
 def engine_env(dirs: Throwaway) -> dict[str, str]:
@@ -116,9 +129,9 @@ def open_throwaway(
     if fresh or not (dirs.project / stack_file.name).exists():
         shutil.copyfile(root / "Pulumi.yaml", dirs.project / "Pulumi.yaml")
         shutil.copyfile(stack_file, dirs.project / stack_file.name)
-    main = dirs.project / "stacks"  # Pulumi.yaml's `main:`, which the CLI checks exists
-    if not main.exists():
-        main.symlink_to(root / "stacks", target_is_directory=True)
+    entry = dirs.project / "stacks"  # Pulumi.yaml's `main:`, which the CLI checks exists
+    if not entry.exists():
+        entry.symlink_to(root / "stacks", target_is_directory=True)
     standin.write_launchers(dirs.plugins, REPO / ".venv" / "bin" / "python", REPO)
     env = engine_env(dirs)
     options = auto.LocalWorkspaceOptions(

@@ -23,7 +23,7 @@ def _preview(tmp_path: Path, secrets: dict[str, str]) -> str:
 
 
 def test_committed_stack_file_plus_required_secrets_passes(tmp_path: Path) -> None:
-    secrets = runner.fake_secrets()
+    secrets = runner.fake_secrets(optional=False)
     # Optional features' secrets (Sentry, Redis, OAuth...) are not among those required.
     assert not {"app.sentryDsn", "app.redisUrl", "supabase.googleClientSecret"} & set(secrets)
     assert "supabase.accessToken" in secrets
@@ -31,7 +31,7 @@ def test_committed_stack_file_plus_required_secrets_passes(tmp_path: Path) -> No
 
 
 def test_a_missing_required_secret_is_named_by_the_cli(tmp_path: Path) -> None:
-    secrets = runner.fake_secrets()
+    secrets = runner.fake_secrets(optional=False)
     del secrets["supabase.accessToken"]
     with pytest.raises(auto.errors.CommandError) as err:
         _preview(tmp_path, secrets)
@@ -43,7 +43,7 @@ def test_a_value_of_the_wrong_type_is_refused_by_the_cli(tmp_path: Path) -> None
     stack = runner.open_throwaway(
         "prod",
         base=tmp_path,
-        secrets=runner.fake_secrets(),
+        secrets=runner.fake_secrets(optional=False),
         config={"supabase.jwtExpiry": "an hour"},
         program=_nothing,
     )

@@ -54,7 +54,7 @@ def test_the_cli_output_is_the_real_engines_plan(preview: tuple) -> None:
         "aws:s3:",
         "vercel:index:Project",
         "grafana:oss:Dashboard",
-        "pulumi-python:dynamic:",
+        "pulumi-python:dynamic/supabase:AuthConfig",
     ):
         assert token in text, token
     assert "Policies:" in text and "careers-crm-policies@v0.1.0" in text
@@ -68,5 +68,11 @@ def test_the_policy_report_comes_from_the_engines_events(preview: tuple) -> None
     for finding in report["findings"]:
         assert finding["source"] == "pulumi-preview:careers-crm-policies"
         assert finding["resource_urn"].startswith("urn:pulumi:prod::careers-crm::")
-    # The committed prod stack is clean of blocking findings: the preview passes.
-    assert done.returncode == (1 if summary.get("blocking") else 0)
+    assert done.returncode == (1 if summary["blocking"] else 0)
+    # The analyzer inspected the real inputs: prod's database allow list is 0.0.0.0/0 (an
+    # accepted exception in policies/exceptions.yaml), reported with its evidence.
+    network = [f for f in report["findings"] if f["policy_id"] == "CRM-SB-009"]
+    assert network and network[0]["actual"] == ["0.0.0.0/0"]
+    assert network[0]["resource_urn"].endswith(
+        "dynamic/supabase:NetworkRestrictions::supabase-network"
+    )
