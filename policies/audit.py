@@ -95,7 +95,13 @@ def run_audit(
         findings = ours + (scan.result() if scan else [])
     findings = apply_exceptions(findings, exceptions)
     rules = merge_rules(
-        [RuleRecord.from_rule(r, evaluation.inspected.get(r.id, 0)) for r in ALL_RULES], findings
+        [
+            RuleRecord.from_rule(
+                r, evaluation.inspected.get(r.id, 0), evaluation.evidence.get(r.id, [])
+            )
+            for r in ALL_RULES
+        ],
+        findings,
     )
     result = AuditResult(
         findings=findings,

@@ -53,6 +53,23 @@ def finding_from_dict(data: dict[str, Any]) -> Finding:
     return Finding(**values)
 
 
+RULE_PASSED = "passed"
+RULE_VIOLATED = "violated"
+RULE_EXCEPTED = "excepted"
+RULE_NOT_APPLICABLE = "not_applicable"
+RULE_STATUSES = (RULE_VIOLATED, RULE_EXCEPTED, RULE_PASSED, RULE_NOT_APPLICABLE)
+"""A rule's outcome, worst first. A rule that inspected nothing proves nothing: it is not
+applicable, never passed."""
+
+
+def rule_status(inspected: int, findings: list[Finding]) -> str:
+    if any(f.status != STATUS_EXCEPTED for f in findings):
+        return RULE_VIOLATED
+    if findings:
+        return RULE_EXCEPTED
+    return RULE_PASSED if inspected > 0 else RULE_NOT_APPLICABLE
+
+
 def summarize(findings: list[Finding], rules_evaluated: int, resources: int) -> dict[str, Any]:
     by_severity = Counter(f.severity for f in findings if f.status != STATUS_EXCEPTED)
     return {

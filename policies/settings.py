@@ -24,12 +24,6 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "default": 30,
         "description": "Minimum age, in days, an object in the backups bucket stays locked.",
     },
-    "rateLimitPaths": {
-        "type": "array",
-        "items": {"type": "string"},
-        "default": ["/auth/", "/v1/"],
-        "description": "Path prefixes (sign-in, API) a rate limit rule must cover.",
-    },
     "postgrestMaxRows": {
         "type": "integer",
         "minimum": 1,

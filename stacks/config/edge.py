@@ -53,10 +53,22 @@ class CloudflareConfig:
         return LIMITS[self.plan]
 
 
+# The API serves its routes at the root of api.<domain> (sign-in is at <ref>.supabase.co,
+# outside the zone): every route that writes or carries a token. CRM-EDGE-006 proves the
+# expression matches each of them, from the app's own OpenAPI document.
+API_RATE_LIMIT_PATHS: Final = (
+    "/students*",
+    "/applications/*",
+    "/reminders/*",
+    "/staff*",
+    "/organization",
+    "/me",
+    "/metrics",
+)
 DEFAULT_RATE_LIMITS: Final[list[dict[str, Any]]] = [
     {
-        "name": "Sign-in and API paths",
-        "paths": ["/auth/*", "/v1/*"],
+        "name": "API routes that write or carry a token",
+        "paths": list(API_RATE_LIMIT_PATHS),
         "requestsPerPeriod": 100,
         "period": 10,
         "mitigationTimeout": 10,

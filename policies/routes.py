@@ -1,0 +1,77 @@
+"""The routes the stack really serves: the API's from its own OpenAPI document (built
+in-process from `app.main`, no server, no database), the web front's from the files its build
+publishes. Edge rules are judged against these, not against path prefixes someone typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+WEB_ROOT: Final = Path(__file__).resolve().parent.parent / "app" / "web"
+_PARAM = re.compile(r"\{[^}]+\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One method and path template an origin serves; `credentials` when a request to it
+    carries a credential (the OpenAPI operation declares a security requirement, or the
+    route is hidden from the schema and so cannot be shown not to)."""
+
+    app: str  # "api" | "web"
+    method: str
+    path: str
+    credentials: bool
+
+    @property
+    def write(self) -> bool:
+        return self.method in WRITE_METHODS
+
+    @property
+    def sample_path(self) -> str:
+        """A concrete path for the template (`{id}` -> `1`), as a client would send it."""
+        return _PARAM.sub("1", self.path)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@lru_cache(maxsize=1)
+def api_routes() -> tuple[Route, ...]:
+    """Every operation of the API's OpenAPI document, plus routes hidden from it."""
+    from fastapi.routing import APIRoute
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    app = create_app(
+        Settings(
+            database_url="postgresql://unused@127.0.0.1/unused",
+            jwt_issuer="https://routes.invalid/auth/v1",
+        )
+    )
+    document = app.openapi()
+    routes: list[Route] = []
+    for path, operations in sorted(document.get("paths", {}).items()):
+        for method, operation in sorted(operations.items()):
+            secured = bool(operation.get("security", document.get("security")))
+            routes.append(Route("api", method.upper(), path, secured))
+    listed = {(r.method, r.path) for r in routes}
+    for route in app.routes:
+        if isinstance(route, APIRoute) and not route.include_in_schema:
+            for method in sorted(route.methods):
+                if (method, route.path) not in listed:
+                    routes.append(Route("api", method, route.path, True))
+    return tuple(routes)
+
+
+@lru_cache(maxsize=1)
+def web_routes() -> tuple[Route, ...]:
+    """The static front: `/`, each published file, and the config.json its build writes."""
+    files = sorted(p.name for p in WEB_ROOT.glob("*") if p.suffix in (".html", ".js", ".css"))
+    paths = ["/", *(f"/{name}" for name in files), "/config.json"]
+    return tuple(Route("web", "GET", p, False) for p in paths)
