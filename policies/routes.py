@@ -6,10 +6,11 @@ publishes. Edge rules are judged against these, not against path prefixes someon
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 WEB_ROOT: Final = Path(__file__).resolve().parent.parent / "app" / "web"
@@ -19,8 +20,8 @@ _PARAM = re.compile(r"\{[^}]+\}")
 @dataclass(frozen=True)
 class Route:
     """One method and path template an origin serves; `credentials` when a request to it
-    carries a credential (the OpenAPI operation declares a security requirement, or the
-    route is hidden from the schema and so cannot be shown not to)."""
+    carries a credential (the OpenAPI operation declares a security requirement, or a route
+    hidden from the schema, such as /metrics, reads an Authorization header)."""
 
     app: str  # "api" | "web"
     method: str
@@ -61,12 +62,25 @@ def api_routes() -> tuple[Route, ...]:
             secured = bool(operation.get("security", document.get("security")))
             routes.append(Route("api", method.upper(), path, secured))
     listed = {(r.method, r.path) for r in routes}
-    for route in app.routes:
+    for path, route in _walk(app.routes, ""):
         if isinstance(route, APIRoute) and not route.include_in_schema:
+            headers = {p.name.lower() for p in route.dependant.header_params}
             for method in sorted(route.methods):
-                if (method, route.path) not in listed:
-                    routes.append(Route("api", method, route.path, True))
+                if (method, path) not in listed:
+                    routes.append(Route("api", method, path, "authorization" in headers))
     return tuple(routes)
+
+
+def _walk(routes: Iterable[Any], prefix: str) -> Iterator[tuple[str, Any]]:
+    """(full path, route) for every route, through included routers (FastAPI >= 0.16x
+    keeps an included router as one entry holding the original router)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from _walk(inner.routes, prefix + str(getattr(context, "prefix", "") or ""))
+        elif hasattr(route, "path"):
+            yield prefix + route.path, route
 
 
 @lru_cache(maxsize=1)

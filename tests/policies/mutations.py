@@ -18,6 +18,13 @@ Options = dict[str, Any]
 FAKE_GITHUB_TOKEN = "ghp_" + "FAKEfake0123456789" * 2  # obviously fake, shaped like one
 
 
+# What the stack shipped before issue 10: neither matched a route the API serves.
+OLD_RATE_LIMIT_EXPRESSION = (
+    '(http.request.uri.path wildcard "/auth/*" or http.request.uri.path wildcard "/v1/*")'
+)
+OLD_CHALLENGE_EXPRESSION = '(starts_with(http.request.uri.path, "/auth/") and not cf.client.bot)'
+
+
 @dataclass(frozen=True)
 class Mutation:
     id: str
@@ -189,9 +196,44 @@ MUTATIONS: tuple[Mutation, ...] = (
         lambda d, o: remove(d, phase(d, "http_request_firewall_managed")),
     ),
     Mutation(
-        "rate-limit-misses-auth",
+        "rate-limit-on-paths-the-api-never-served",
         "CRM-EDGE-006",
-        lambda d, o: _rate_rule(d).update(expression='(http.request.uri.path wildcard "/v1/*")'),
+        lambda d, o: _rate_rule(d).update(expression=OLD_RATE_LIMIT_EXPRESSION),
+    ),
+    Mutation(
+        "rate-limit-drops-staff-writes",
+        "CRM-EDGE-006",
+        lambda d, o: _rate_rule(d).update(
+            expression=_rate_rule(d)["expression"].replace(
+                ' or http.request.uri.path wildcard "/staff*"', ""
+            )
+        ),
+    ),
+    Mutation(
+        "rate-limit-protects-nothing",
+        "CRM-EDGE-013",
+        lambda d, o: _rate_rule(d).update(expression='(http.request.uri.path eq "/v1/login")'),
+    ),
+    Mutation(
+        "bot-challenge-on-auth-protects-nothing",
+        "CRM-EDGE-013",
+        lambda d, o: phase(d, "http_request_firewall_custom")["inputs"]["rules"].append(
+            {
+                "action": "managed_challenge",
+                "enabled": True,
+                "description": "Challenge unverified bots on the sign-in paths",
+                "expression": OLD_CHALLENGE_EXPRESSION,
+            }
+        ),
+    ),
+    Mutation(
+        "expression-cloudflare-rejects",
+        "CRM-EDGE-014",
+        lambda d, o: set_in(
+            phase(d, "http_request_firewall_custom"),
+            "rules.1.expression",
+            '(http.request.uri.path wildcard "/.env**")',
+        ),
     ),
     Mutation(
         "rate-limit-log-only", "CRM-EDGE-006", lambda d, o: _rate_rule(d).update(action="log")
