@@ -155,6 +155,68 @@ def _second_rate_rule(data: Data, _o: Options) -> None:
     rules.append(dict(rules[0], description="second"))
 
 
+def _move_api_host(data: Data, _o: Options) -> None:
+    """The API moves to a new host in DNS and Railway; vercel.json is not regenerated."""
+    named(data, "edge-api")["inputs"]["name"] = "api2.careers.example.edu"
+    named(data, "railway-api-domain")["inputs"]["domain"] = "api2.careers.example.edu"
+
+
+SEAM_MUTATIONS: tuple[Mutation, ...] = (
+    Mutation("seam-csp-stale-after-api-host-change", "CRM-SEAM-001", _move_api_host),
+    Mutation(
+        "seam-api-cors-stale-origin",
+        "CRM-SEAM-002",
+        lambda d, o: set_in(
+            named(d, "railway-api-vars"),
+            "variables.CORS_ALLOW_ORIGINS",
+            "https://old.careers.example.edu",
+        ),
+    ),
+    Mutation(
+        "seam-r2-cors-extra-origin",
+        "CRM-SEAM-003",
+        lambda d, o: named(d, "storage-uploads-cors")["inputs"]["corsRules"][0][
+            "allowedOrigins"
+        ].append("https://partner.example.com"),
+    ),
+    Mutation(
+        "seam-auth-redirect-off-zone",
+        "CRM-SEAM-004",
+        lambda d, o: set_in(
+            named(d, "supabase-auth"),
+            "uri_allow_list",
+            "https://app.careers.example.edu/**,https://evil.example.com/**",
+        ),
+    ),
+    Mutation(
+        "seam-auth-site-url-stale",
+        "CRM-SEAM-004",
+        lambda d, o: set_in(
+            named(d, "supabase-auth"), "site_url", "https://old.careers.example.edu"
+        ),
+    ),
+    Mutation(
+        "seam-web-domain-without-dns",
+        "CRM-SEAM-005",
+        lambda d, o: set_in(named(d, "web-domain"), "domain", "www.careers.example.edu"),
+    ),
+    Mutation(
+        "seam-monitor-on-stale-host",
+        "CRM-SEAM-006",
+        lambda d, o: set_in(
+            named(d, "uptime-api-readyz"), "spec.url", "https://old-api.careers.example.edu/readyz"
+        ),
+    ),
+    Mutation(
+        "seam-scrape-on-web-host",
+        "CRM-SEAM-007",
+        lambda d, o: set_in(
+            named(d, "grafana-scrape-api"), "url", "https://app.careers.example.edu/metrics"
+        ),
+    ),
+)
+
+
 MUTATIONS: tuple[Mutation, ...] = (
     # Cloudflare edge
     Mutation(
@@ -495,4 +557,6 @@ MUTATIONS: tuple[Mutation, ...] = (
             d, "random:index/randomPassword:RandomPassword", "db-password", {"length": 32}
         ),
     ),
+    # Cross-layer seams
+    *SEAM_MUTATIONS,
 )
