@@ -168,6 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(python -m policies.preview) instead of the offline evaluation",
     )
     args = parser.parse_args(argv)
+    if args.plan:
+        from stacks.config.declared import stack_problem
+
+        problem = stack_problem(args.stack)
+        if problem:
+            print(f"audit failed: {problem}", file=sys.stderr)
+            return 2
     graph = args.graph or REPO / "build" / args.stack / "resources.json"
     out = args.out or REPO / "build" / args.stack / "report"
     started = time.perf_counter()

@@ -12,6 +12,7 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
 
+from infra.baseline import HSTS_MIN_SECONDS, TLS_VERSIONS
 from policies import controls as c
 from policies.cfrules import Expression, Request, RulesSyntaxError, cloudflare_parse_error
 from policies.cfrules import parse as parse_rules
@@ -45,7 +46,6 @@ MANAGED_RULESETS = {
     "free": {"77454fe2d30c4220b5701f6fdfb893ba"},
     "paid": {"efb7b8c949ac4650a09736fc376e9aee", "4814384a9e5d4991b9815dcfc25d2f1f"},
 }
-HSTS_MIN_SECONDS = 15_724_800  # 182 days: ASVS V14.4.5's own example, "6 months"
 RATE_LIMIT_FREE_FIELDS = {"http.request.uri.path", "cf.client.bot", "cf.verified_bot_category"}
 _FIELD = re.compile(r"\b((?:http|cf|ip|ssl|raw)\.[a-z0-9_.]+)")
 PLAN_CONFIG = schema("cloudflarePlan")
@@ -125,7 +125,7 @@ def ssl_strict(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
 )
 def min_tls(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     return _require_setting(
-        args, "min_tls_version", lambda v: isinstance(v, str) and v in ("1.2", "1.3"), ">= 1.2"
+        args, "min_tls_version", lambda v: isinstance(v, str) and v in TLS_VERSIONS, ">= 1.2"
     )
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+from pulumi.runtime.config import CONFIG
 
+from stacks.config.declared import declared_keys
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
 from stacks.config.github import GitHubConfig, read_github
 from stacks.config.hosting import (
@@ -90,6 +92,8 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
     )
+    if source is None:  # the engine's (or the offline runtime's) whole config
+        reader.known_keys(CONFIG.get().keys(), declared_keys())
     if reader.problems:
         raise ConfigError(reader.problems)
     return config

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from infra.baseline import TLS_VERSIONS
 from infra.cloudflare.plans import LIMITS, PLANS, PlanLimits, PlanName
 from infra.cloudflare.waf import RateLimitRule
 from stacks.config.reader import (
@@ -14,8 +15,6 @@ from stacks.config.reader import (
     domain_check,
     label_check,
 )
-
-_TLS_VERSIONS = ("1.2", "1.3")
 
 ONE_YEAR = 31_536_000
 
@@ -65,6 +64,14 @@ API_RATE_LIMIT_PATHS: Final = (
     "/me",
     "/metrics",
 )
+RATE_LIMIT_FIELDS: Final = (
+    "name",
+    "paths",
+    "requestsPerPeriod",
+    "period",
+    "mitigationTimeout",
+    "action",
+)
 DEFAULT_RATE_LIMITS: Final[list[dict[str, Any]]] = [
     {
         "name": "API routes that write or carry a token",
@@ -100,6 +107,7 @@ def _rate_limits(reader: Reader, limits: PlanLimits) -> tuple[RateLimitRule, ...
         if not isinstance(item, Mapping):
             reader.problem(where, "must be an object")
             continue
+        reader.fields(where, item, RATE_LIMIT_FIELDS)
         rule = _rate_limit(reader, where, item, limits)
         if rule is not None:
             rules.append(rule)
@@ -174,7 +182,7 @@ def read_cloudflare(reader: Reader) -> CloudflareConfig:
         account_id=reader.string("cloudflare.accountId", check=cf_id_check),
         zone_id=reader.string("cloudflare.zoneId", check=cf_id_check),
         plan=plan,
-        min_tls_version=reader.choice("cloudflare.minTlsVersion", "1.2", _TLS_VERSIONS),
+        min_tls_version=reader.choice("cloudflare.minTlsVersion", "1.2", TLS_VERSIONS),
         hsts_max_age=reader.integer(
             "cloudflare.hstsMaxAge", ONE_YEAR, minimum=ONE_YEAR, maximum=2 * ONE_YEAR
         ),
