@@ -81,8 +81,16 @@ def stack_urn(graph: Graph) -> str:
     return f"urn:pulumi:{graph.stack}::{graph.project}::{STACK_TYPE}::{name}"
 
 
-def to_finding(rule: Rule, violation: Violation, urn: str, resource_type: str) -> Finding:
+def to_finding(
+    rule: Rule,
+    violation: Violation,
+    urn: str,
+    resource_type: str,
+    source: tuple[str, int] | None = None,
+) -> Finding:
     return Finding(
+        source_file=source[0] if source else "",
+        source_line=source[1] if source else 0,
         policy_id=rule.id,
         title=rule.title,
         severity=rule.severity.value,
@@ -133,7 +141,8 @@ def evaluate(
                     )
                     explicit += seen
                     findings.extend(
-                        to_finding(rule, v, resource.urn, resource.type) for v in violations
+                        to_finding(rule, v, resource.urn, resource.type, resource.source)
+                        for v in violations
                     )
                 inspected[rule.id] = count
             else:
@@ -147,6 +156,7 @@ def evaluate(
                             v,
                             target.urn if target else (v.urn or stack_urn(graph)),
                             target.type if target else STACK_TYPE,
+                            target.source if target else None,
                         )
                     )
                 urns = recorder.inspected | {e.urn for e in explicit if e.urn}

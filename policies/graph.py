@@ -45,6 +45,7 @@ class GraphResource:
     inputs: Mapping[str, Any]
     dependencies: tuple[str, ...]
     protect: bool
+    source: tuple[str, int] | None = None  # the Python line that declared it, when known
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def parse_graph(raw: Any, source: str = "graph", options: Mapping[str, Any] | No
                 protect=bool(
                     item.get("protect", (options.get(item["urn"]) or {}).get("protect", False))
                 ),
+                source=_source((options.get(item["urn"]) or {}).get("source")),
             )
         )
     graph = Graph(project=raw["project"], stack=raw["stack"], resources=tuple(resources))
@@ -129,6 +131,16 @@ def parse_graph(raw: Any, source: str = "graph", options: Mapping[str, Any] | No
             "a rule that reads provider settings would see none"
         )
     return graph
+
+
+def _source(raw: Any) -> tuple[str, int] | None:
+    if (
+        isinstance(raw, dict)
+        and isinstance(raw.get("file"), str)
+        and isinstance(raw.get("line"), int)
+    ):
+        return raw["file"], raw["line"]
+    return None
 
 
 def provider_urn(reference: str | None, index: Container[str] | None = None) -> str | None:

@@ -3,23 +3,10 @@ required and the fix, then one sentence a person can act on."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from typing import Any
 
-from policies.findings import SEVERITIES, Finding
+from policies.findings import SEVERITIES, Finding, show
 from policies.reports.model import AuditResult
-
-
-def show(value: Any) -> str:
-    """A value as people write it: no None, no Python reprs."""
-    if value is None:
-        return "(not set)"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, sort_keys=True, default=str)
 
 
 def resource(finding: Finding) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from policies.evidence import Evidence
@@ -19,6 +21,20 @@ from policies.findings import (
     summarize,
 )
 from policies.model import Rule
+
+REPO_URL = "https://github.com/careers-crm/careers-crm-platform"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _where(obj: Any) -> tuple[str, int]:
+    """(repository-relative file, line) where a rule's check function is written."""
+    try:
+        target = inspect.unwrap(obj)
+        path = Path(inspect.getsourcefile(target) or "")
+        return path.relative_to(ROOT).as_posix(), inspect.getsourcelines(target)[1]
+    except (TypeError, OSError, ValueError):
+        return "", 0
+
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 CONTROL_NOT_APPLICABLE = "not_applicable"
@@ -40,12 +56,25 @@ class RuleRecord:
     evidence: tuple[dict[str, Any], ...] = ()
     evidence_more: int = 0
     status: str = RULE_NOT_APPLICABLE
+    source_file: str = ""  # where the rule's check is written (our pack, our checkov checks)
+    source_line: int = 0
+
+    @property
+    def doc_url(self) -> str:
+        """Where a reader learns what the rule means."""
+        if self.id.startswith("zizmor/"):
+            return f"https://docs.zizmor.sh/audits/#{self.id.removeprefix('zizmor/')}"
+        if self.source == "checkov" and not self.id.startswith("CKV_CRM"):
+            return "https://www.checkov.io/5.Policy%20Index/all.html"
+        return f"{REPO_URL}/blob/main/docs/policies.md"
 
     @classmethod
     def from_rule(
         cls, rule: Rule, inspected: int, evidence: list[Evidence] | None = None
     ) -> RuleRecord:
         rows, more = evidence_document(evidence or [])
+        check = rule.resource_check or rule.stack_check
+        where = _where(check)
         return cls(
             rule.id,
             rule.title,
@@ -58,6 +87,8 @@ class RuleRecord:
             inspected,
             tuple(rows),
             more,
+            source_file=where[0],
+            source_line=where[1],
         )
 
     @classmethod
@@ -119,8 +150,13 @@ class AuditResult:
         )
 
     @property
+    def sources(self) -> tuple[str, ...]:
+        """The tools that ran: our pack always, the scanners when the audit ran them."""
+        return ("pulumi-policy", *(t for t in ("checkov", "zizmor") if t in self.provenance.tools))
+
+    @property
     def summary(self) -> dict[str, Any]:
-        return summarize(self.findings, len(self.rules), self.resources)
+        return summarize(self.findings, len(self.rules), self.resources, self.sources)
 
     @property
     def exit_code(self) -> int:

@@ -17,6 +17,7 @@ from policies import controls as c
 from policies.cfrules import Expression, Request, RulesSyntaxError, cloudflare_parse_error
 from policies.cfrules import parse as parse_rules
 from policies.evidence import Evidence
+from policies.findings import listing, show
 from policies.model import Rule, Violation
 from policies.routes import Route, api_routes, web_routes
 from policies.rules._define import (
@@ -90,7 +91,7 @@ def _require_setting(
         value = get(found.props, "value")
         if not ok(value):
             yield Violation(
-                f"zone setting '{setting_id}' is {value!r}",
+                f"zone setting '{setting_id}' is {show(value)}",
                 path="value",
                 actual=value,
                 required=required,
@@ -253,7 +254,7 @@ def managed_waf(args: StackValidationArgs) -> Iterator[Violation]:
                 f"zone {zone} executes no managed WAF ruleset of the {plan} plan",
                 path=f"Ruleset[{MANAGED_PHASE}].rules[].actionParameters.id",
                 actual=sorted(str(e) for e in executed),
-                required=f"one of {sorted(wanted)}",
+                required=f"one of {listing(wanted)}",
             )
 
 
@@ -547,7 +548,7 @@ def rate_limit_timeout(args: StackValidationArgs) -> Iterator[Violation]:
     "the plan's required characteristics (cf.colo.id and ip.src on Free) "
     "and, on Free, matches only on the path and verified-bot fields.",
     remediation="Keep to the plan's rule count; set characteristics to "
-    "['cf.colo.id', 'ip.src']; use only path/verified-bot fields on Free.",
+    "cf.colo.id and ip.src; use only path/verified-bot fields on Free.",
     config=PLAN_CONFIG,
 )
 def rate_limit_shape(args: StackValidationArgs) -> Iterator[Violation]:
@@ -567,7 +568,7 @@ def rate_limit_shape(args: StackValidationArgs) -> Iterator[Violation]:
         need = set(limits["required_characteristics"])
         if not need <= have:
             yield Violation(
-                f"rate limit rule {i} does not count by {sorted(need - have)}",
+                f"rate limit rule {i} does not count by {listing(need - have)}",
                 path=f"rules.{i}.ratelimit.characteristics",
                 actual=sorted(have),
                 required=sorted(need),
@@ -578,7 +579,7 @@ def rate_limit_shape(args: StackValidationArgs) -> Iterator[Violation]:
             extra = used - RATE_LIMIT_FREE_FIELDS
             if extra:
                 yield Violation(
-                    f"rate limit rule {i} matches on {sorted(extra)}, not "
+                    f"rate limit rule {i} matches on {listing(extra)}, not "
                     "available on the free plan",
                     path=f"rules.{i}.expression",
                     actual=sorted(used),

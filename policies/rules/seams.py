@@ -16,6 +16,7 @@ from pulumi_policy import StackValidationArgs
 
 from policies import controls as c
 from policies.evidence import Evidence
+from policies.findings import listing
 from policies.model import Rule, Violation
 from policies.rules._define import HIGH, MANDATORY, MEDIUM, stack_rule
 from policies.rules._props import as_list, get, of_type
@@ -132,8 +133,8 @@ def csp_connect_src(args: StackValidationArgs) -> Iterator[Violation | Evidence]
         want = truth.api_origins | set(truth.supabase)
         if have != want:
             yield Violation(
-                f"{path.relative_to(REPO)} connect-src names {sorted(have - want) or 'no extra'}"
-                f" and misses {sorted(want - have) or 'nothing'}",
+                f"{path.relative_to(REPO)} connect-src names {listing(have - want)} not served"
+                f" and misses {listing(want - have)}",
                 path="headers[/(.*)].Content-Security-Policy.connect-src",
                 actual=sorted(have),
                 required=sorted(want),
@@ -163,8 +164,8 @@ def api_cors(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
         yield Evidence(variables.name, "CORS_ALLOW_ORIGINS", sorted(have), variables.urn)
         if have != truth.web_origins:
             yield Violation(
-                f"{variables.name}: CORS_ALLOW_ORIGINS is {sorted(have)}, the web front is "
-                f"served at {sorted(truth.web_origins)}",
+                f"{variables.name}: CORS_ALLOW_ORIGINS is {listing(have)}, the web front is "
+                f"served at {listing(truth.web_origins)}",
                 path="variables.CORS_ALLOW_ORIGINS",
                 actual=sorted(have),
                 required=sorted(truth.web_origins),
@@ -191,7 +192,7 @@ def r2_cors(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
             yield Evidence(cors.name, f"corsRules.{i}.allowedOrigins", sorted(have), cors.urn)
             if not have or not have <= truth.web_origins:
                 yield Violation(
-                    f"{cors.name}: CORS rule {i} allows {sorted(have - truth.web_origins)}, "
+                    f"{cors.name}: CORS rule {i} allows {listing(have - truth.web_origins)}, "
                     "not a web origin the stack serves",
                     path=f"corsRules.{i}.allowedOrigins",
                     actual=sorted(have),
@@ -231,10 +232,10 @@ def auth_redirects(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
         stray = [u for u in allow if _host(u) not in hosts or not u.startswith("https://")]
         if stray:
             yield Violation(
-                f"{auth.name}: redirect(s) {stray} are not on a host the stack serves",
+                f"{auth.name}: redirect(s) {listing(stray)} are not on a host the stack serves",
                 path="uri_allow_list",
                 actual=allow,
-                required=f"https:// URLs on {sorted(hosts)}",
+                required=f"https:// URLs on {listing(hosts)}",
                 urn=auth.urn,
             )
 
@@ -267,7 +268,7 @@ def domains_have_dns(args: StackValidationArgs) -> Iterator[Violation | Evidence
                     f"{name} ({domain.name}) has no DNS record in the zone",
                     path="domain",
                     actual=name,
-                    required=f"one of the zone's records {sorted(records)}",
+                    required=f"one of the zone's records {listing(records)}",
                     urn=domain.urn,
                 )
 
@@ -297,7 +298,7 @@ def monitors_current(args: StackValidationArgs) -> Iterator[Violation | Evidence
                 f"{monitor.name} probes {host}, which the stack does not serve",
                 path="spec.url",
                 actual=url,
-                required=f"a URL on {sorted(hosts)}",
+                required=f"a URL on {listing(hosts)}",
                 urn=monitor.urn,
             )
 

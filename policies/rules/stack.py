@@ -16,6 +16,7 @@ from pulumi_policy import PolicyResource, StackValidationArgs
 
 from policies import controls as c
 from policies.evidence import Evidence
+from policies.findings import listing
 from policies.graph import REDACTED_GRAPH_FLAG, SECRET_SENTINEL
 from policies.model import Rule, Violation
 from policies.rules._define import CRITICAL, HIGH, MANDATORY, stack_rule
@@ -163,7 +164,7 @@ def known_providers(args: StackValidationArgs) -> Iterator[Violation | Evidence]
                 f"{resource.name} ({resource.resource_type}) comes from unreviewed {why}",
                 path="type",
                 actual=resource.resource_type,
-                required=f"one of {sorted(PROVIDER_PACKAGES | COMPONENT_PACKAGES)} "
+                required=f"one of {listing(PROVIDER_PACKAGES | COMPONENT_PACKAGES)} "
                 "or a reviewed dynamic module",
                 urn=resource.urn,
             )

@@ -12,6 +12,7 @@ from pulumi_policy import PolicyResource, StackValidationArgs
 
 from infra.baseline import PASSWORD_MIN_LENGTH, TOKEN_MAX_SECONDS
 from policies import controls as c
+from policies.findings import show
 from policies.model import Rule, Violation
 from policies.rules._define import CRITICAL, HIGH, MANDATORY, MEDIUM, stack_rule
 from policies.rules._props import as_list, get, number, of_type, truthy
@@ -53,7 +54,7 @@ def _field_rule(
                 value = get(resource.props, field)
                 if value is None or not ok(value):
                     yield Violation(
-                        f"{what}: {field} is {value!r}",
+                        f"{what}: {field} is {show(value)}",
                         path=field,
                         actual=value,
                         required=required,
