@@ -25,6 +25,9 @@ class Mutation:
     apply: Callable[[Data, Options], None]
 
 
+UPSTASH = "upstash:index/redisDatabase:RedisDatabase"
+
+
 def _r2_provider_urn(data: Data) -> str:
     provider = next(r for r in data["resources"] if r["type"] == "pulumi:providers:aws")
     return f"{provider['urn']}::fake-provider-id"
@@ -462,6 +465,16 @@ MUTATIONS: tuple[Mutation, ...] = (
         "vulnerability-alerts-off",
         "CRM-GH-008",
         _set("github:index/repository:Repository", "vulnerabilityAlerts", False),
+    ),
+    # Upstash Redis
+    Mutation("redis-without-tls", "CRM-REDIS-001", _set(UPSTASH, "tls", False)),
+    Mutation("redis-auto-scales-on-free", "CRM-REDIS-002", _set(UPSTASH, "autoScale", True)),
+    Mutation(
+        "redis-read-region-on-free", "CRM-REDIS-002", _set(UPSTASH, "readRegions", ["eu-west-1"])
+    ),
+    Mutation("redis-eviction-undeclared", "CRM-REDIS-002", _drop(UPSTASH, "eviction")),
+    Mutation(
+        "redis-across-the-ocean", "CRM-REDIS-003", _set(UPSTASH, "primaryRegion", "ap-southeast-2")
     ),
     # Stack-wide
     Mutation(
