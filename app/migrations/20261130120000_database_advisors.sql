@@ -80,7 +80,8 @@ $$;
 
 -- 5. pg_graphql off. The app does not use GraphQL, and with pg_graphql installed every
 --    signed-in user could list all tables and columns `authenticated` can read through
---    /graphql/v1 introspection. Supabase documents disabling it this way
+--    /graphql/v1 introspection. Projects created before 2026-05-18 have it on by default
+--    (https://supabase.com/changelog/45329); on newer ones and plain PostgreSQL this is a no-op. Supabase documents disabling it this way
 --    (https://supabase.com/docs/guides/database/extensions/pg_graphql); the stack keeps
 --    graphql_public out of the Data API's schemas (policy CRM-SB-011).
 DROP EXTENSION IF EXISTS pg_graphql;
