@@ -42,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("database_url", nargs="?", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args(argv)
     if not args.database_url:
-        print("error: pass DATABASE_URL (postgresql://...) or set it in the environment",
-              file=sys.stderr)
+        print(
+            "error: pass DATABASE_URL (postgresql://...) or set it in the environment",
+            file=sys.stderr,
+        )
         return 2
     try:
         grants = load_grants()

@@ -36,7 +36,7 @@ def load_grants(path: Path = GRANTS_FILE) -> Grants:
             problems.append(f"[{role}]: unknown role; use one of {', '.join(API_ROLES)}")
             continue
         if not isinstance(tables, dict):
-            problems.append(f"{role}: must be a table of \"schema.table\" = [privileges]")
+            problems.append(f'{role}: must be a table of "schema.table" = [privileges]')
             continue
         for table, privileges in tables.items():
             key = f"{role}.{table!r}"
@@ -44,7 +44,7 @@ def load_grants(path: Path = GRANTS_FILE) -> Grants:
                 problems.append(f"{key}: name the table as schema.table in lower case")
                 continue
             if not isinstance(privileges, list) or not all(isinstance(p, str) for p in privileges):
-                problems.append(f"{key}: must be a list of privilege names such as [\"SELECT\"]")
+                problems.append(f'{key}: must be a list of privilege names such as ["SELECT"]')
                 continue
             unknown = sorted(set(privileges) - set(TABLE_PRIVILEGES))
             if unknown:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 _TABLE = r"([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\b"
-_NAME = _TABLE + r"(?!\s*\()"  # schema.table, not a function call (FROM public.search_students(...))
+_NAME = (
+    _TABLE + r"(?!\s*\()"
+)  # schema.table, not a function call (FROM public.search_students(...))
 _INSERT = re.compile(rf"\bINSERT\s+INTO\s+{_TABLE}", re.I)
 _UPDATE = re.compile(rf"\bUPDATE\s+{_NAME}\s+SET\b", re.I)
 _DELETE = re.compile(rf"\bDELETE\s+FROM\s+{_NAME}", re.I)

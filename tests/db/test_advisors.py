@@ -44,14 +44,20 @@ def test_schema_before_the_fix_shows_every_listed_finding(
     supabase_db: MakeDb, before_fix_dir: Path
 ) -> None:
     got = findings(supabase_db(before_fix_dir))
-    expected = {
-        ("function_search_path_mutable", "public.application_transition_allowed(old_status text, new_status text)"),
-        ("function_search_path_mutable", "public.applications_check_transition()"),
-        ("unindexed_foreign_keys", "public.notes.notes_author_staff_id_fkey (author_staff_id)"),
-        ("unindexed_foreign_keys", "public.reminders.reminders_staff_id_organization_id_fkey (staff_id, organization_id)"),
-        ("default_privileges_grant_api_roles", "new tables by postgres in public"),
-        ("default_privileges_grant_api_roles", "new functions by postgres in public"),
-    }  # fmt: skip
+    functions = (
+        "public.application_transition_allowed(old_status text, new_status text)",
+        "public.applications_check_transition()",
+    )
+    foreign_keys = (
+        "public.notes.notes_author_staff_id_fkey (author_staff_id)",
+        "public.reminders.reminders_staff_id_organization_id_fkey (staff_id, organization_id)",
+    )
+    expected = {("function_search_path_mutable", f) for f in functions}
+    expected |= {("unindexed_foreign_keys", fk) for fk in foreign_keys}
+    expected |= {
+        ("default_privileges_grant_api_roles", f"new {kind} by postgres in public")
+        for kind in ("tables", "functions")
+    }
     expected |= {("api_role_table_privileges", f"authenticated on public.{t}") for t in TABLES}
     expected |= {("pg_graphql_exposes_tables", f"authenticated sees public.{t}") for t in TABLES}
     assert expected <= set(got), sorted(expected - set(got))
@@ -60,7 +66,10 @@ def test_schema_before_the_fix_shows_every_listed_finding(
         assert all(p in detail for p in ("TRUNCATE", "REFERENCES", "TRIGGER")), detail
     organizations = got[("api_role_table_privileges", "authenticated on public.organizations")]
     assert "INSERT" in organizations and "DELETE" in organizations
-    assert "anon:TRUNCATE" in got[("default_privileges_grant_api_roles", "new tables by postgres in public")]
+    assert (
+        "anon:TRUNCATE"
+        in got[("default_privileges_grant_api_roles", "new tables by postgres in public")]
+    )
 
 
 def test_pgcrypto_in_public_on_plain_postgres_is_moved_to_extensions(

@@ -104,7 +104,7 @@ GRANT ALL ON ALL TABLES IN SCHEMA auth TO postgres;
 
 -- storage: Supabase Storage's schema (stand-in), RLS on as Storage ships it.
 CREATE SCHEMA storage AUTHORIZATION supabase_storage_admin;
-CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL, public boolean DEFAULT false);
+CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL, public boolean);
 CREATE TABLE storage.objects (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   bucket_id text REFERENCES storage.buckets (id),
