@@ -168,14 +168,25 @@ MUTATIONS: tuple[Mutation, ...] = (
         "hsts-one-day",
         "CRM-EDGE-004",
         lambda d, o: set_in(
-            setting(d, "security_header"), "value.strictTransportSecurity.maxAge", 86400
+            setting(d, "security_header"), "value.strict_transport_security.max_age", 86400
+        ),
+    ),
+    Mutation(
+        "hsts-camel-case-never-converges",
+        "CRM-EDGE-004",
+        lambda d, o: set_in(
+            setting(d, "security_header"),
+            "value",
+            {"strictTransportSecurity": {"enabled": True, "maxAge": 31536000}},
         ),
     ),
     Mutation(
         "hsts-no-subdomains",
         "CRM-EDGE-004",
         lambda d, o: set_in(
-            setting(d, "security_header"), "value.strictTransportSecurity.includeSubdomains", False
+            setting(d, "security_header"),
+            "value.strict_transport_security.include_subdomains",
+            False,
         ),
     ),
     Mutation(
@@ -352,6 +363,11 @@ MUTATIONS: tuple[Mutation, ...] = (
         lambda d, o: _api_variables(d).update(GH_DEPLOY=FAKE_GITHUB_TOKEN),
     ),
     Mutation(
+        "kuma-image-by-floating-tag",
+        "CRM-RW-003",
+        lambda d, o: set_in(named(d, "railway-uptime-kuma"), "image", "louislam/uptime-kuma:2"),
+    ),
+    Mutation(
         "web-secret-not-sensitive", "CRM-VC-001", _add_web_var("RESEND_API_KEY", "[secret]", False)
     ),
     Mutation(
@@ -437,6 +453,20 @@ MUTATIONS: tuple[Mutation, ...] = (
                 "value": FAKE_GITHUB_TOKEN,
             },
         ),
+    ),
+    Mutation(
+        "dependabot-security-updates-off",
+        "CRM-GH-008",
+        _set(
+            "github:index/repositoryDependabotSecurityUpdates:RepositoryDependabotSecurityUpdates",
+            "enabled",
+            False,
+        ),
+    ),
+    Mutation(
+        "vulnerability-alerts-off",
+        "CRM-GH-008",
+        _set("github:index/repository:Repository", "vulnerabilityAlerts", False),
     ),
     # Stack-wide
     Mutation(
