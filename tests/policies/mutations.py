@@ -340,6 +340,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation("db-network-unmanaged", "CRM-SB-009", _drop(SB + "NetworkRestrictions")),
     Mutation("postgrest-unbounded", "CRM-SB-010", _set(SB + "PostgrestConfig", "max_rows", 10**6)),
+    Mutation(
+        "graphql-exposed",
+        "CRM-SB-011",
+        _set(SB + "PostgrestConfig", "db_schema", "api,graphql_public"),
+    ),
     # Railway and Vercel
     Mutation(
         "api-without-health-check",
