@@ -12,6 +12,7 @@ from policies.rules import (
     seams,
     stack,
     supabase,
+    upstash,
     vercel,
 )
 
@@ -23,6 +24,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + upstash.RULES
     + seams.RULES
     + stack.RULES
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi.runtime.config import CONFIG
 
+from stacks.config.cache import UpstashConfig, read_upstash
 from stacks.config.declared import declared_keys
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
 from stacks.config.github import GitHubConfig, read_github
@@ -51,6 +52,7 @@ __all__ = [
     "RailwayConfig",
     "StackConfig",
     "SupabaseConfig",
+    "UpstashConfig",
     "UptimeKumaConfig",
     "VercelConfig",
     "load",
@@ -71,6 +73,7 @@ class StackConfig:
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    upstash: UpstashConfig
 
 
 def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
@@ -91,6 +94,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         alerting=read_alerting(reader),
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        upstash=read_upstash(reader),
     )
     if source is None:  # the engine's (or the offline runtime's) whole config
         reader.known_keys(CONFIG.get().keys(), declared_keys())
