@@ -65,7 +65,7 @@ def api_routes() -> tuple[Route, ...]:
     for path, route in _walk(app.routes, ""):
         if isinstance(route, APIRoute) and not route.include_in_schema:
             headers = {p.name.lower() for p in route.dependant.header_params}
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 if (method, path) not in listed:
                     routes.append(Route("api", method, path, "authorization" in headers))
     return tuple(routes)
