@@ -5,9 +5,11 @@ publishes. Edge rules are judged against these, not against path prefixes someon
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
@@ -41,9 +43,40 @@ class Route:
         return f"{self.method} {self.path}"
 
 
+APP_ROOT: Final = WEB_ROOT.parent
+CACHE_DIR: Final = APP_ROOT.parent / "build" / "cache" / "api-routes"
+
+
+def _app_digest() -> str:
+    """Routes are a pure function of the app's code: its sources' hash keys the cache."""
+    digest = hashlib.sha256()
+    for path in sorted(APP_ROOT.rglob("*.py")):
+        digest.update(path.relative_to(APP_ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
 @lru_cache(maxsize=1)
 def api_routes() -> tuple[Route, ...]:
-    """Every operation of the API's OpenAPI document, plus routes hidden from it."""
+    """Every operation of the API's OpenAPI document, plus routes hidden from it. Building
+    the app takes seconds (FastAPI's import), so the result is cached per app-source hash."""
+    cache = CACHE_DIR / f"{_app_digest()}.json"
+    try:
+        return tuple(Route(**item) for item in json.loads(cache.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass
+    routes = _build_api_routes()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps([asdict(r) for r in routes]), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only checkout still works, only slower
+    return routes
+
+
+def _build_api_routes() -> tuple[Route, ...]:
     from fastapi.routing import APIRoute
 
     from app.main import create_app

@@ -13,7 +13,7 @@ from policies.cfrules import (
     cloudflare_parse_error,
     parse,
 )
-from policies.routes import api_routes, web_routes
+from policies.routes import _build_api_routes, api_routes, web_routes
 
 
 def full_uri(uri: str) -> Request:
@@ -173,3 +173,7 @@ def test_api_routes_come_from_the_apps_openapi_document() -> None:
     assert routes["GET /metrics"].credentials  # hidden from the schema: assumed credentialed
     assert routes["DELETE /staff/{staff_id}"].sample_path == "/staff/1"
     assert {str(r) for r in web_routes()} >= {"GET /", "GET /config.json", "GET /app.js"}
+
+
+def test_the_route_cache_holds_exactly_what_the_app_builds() -> None:
+    assert api_routes() == _build_api_routes()
