@@ -15,36 +15,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from stacks.config.edge import read_dns
-from stacks.config.reader import PROJECT, ConfigError, Reader
-from stacks.offline.stack_files import StackFileError, load_stack_settings
+from stacks.config import ConfigError
+from stacks.config.validate import validate_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 VERCEL_JSON = ROOT / "app" / "web" / "vercel.json"
 
 
-class _StackValues:
-    """The stack file's values as `Reader` reads them (only plain keys are needed here)."""
-
-    def __init__(self, config: dict[str, str]) -> None:
-        self._config = config
-
-    def get(self, key: str) -> str | None:
-        return self._config.get(f"{PROJECT}:{key}")
-
-    def get_secret(self, key: str) -> None:
-        return None
-
-
 def origins(stack: str, root: Path = ROOT) -> tuple[str, str]:
-    """(API origin, Supabase project origin) from the stack's validated config."""
-    settings = load_stack_settings(root, stack)
-    reader = Reader(_StackValues(settings.config))  # type: ignore[arg-type]
-    dns = read_dns(reader)
-    ref = reader.string("supabase.projectRef")
-    if reader.problems:
-        raise ConfigError(reader.problems)
-    return f"https://{dns.api_hostname}", f"https://{ref}.supabase.co"
+    """(API origin, Supabase project origin) from the stack's config, validated exactly as
+    the Pulumi program validates it."""
+    cfg = validate_stack(stack, root)
+    return f"https://{cfg.dns.api_hostname}", cfg.supabase.api_url
 
 
 def csp(api_origin: str, supabase_origin: str) -> str:
@@ -102,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         text = render(args.stack)
-    except (StackFileError, ConfigError) as err:
+    except ConfigError as err:
         print(f"web_headers: {err}", file=sys.stderr)
         return 2
     current = VERCEL_JSON.read_text(encoding="utf-8") if VERCEL_JSON.exists() else ""
