@@ -131,6 +131,10 @@ def _rate_limit(
     ):
         reader.problem(f"{where}.paths", "must be a non-empty list of paths starting with '/'")
         ok = False
+    elif bad := [p for p in paths if "**" in p or '"' in p or "\\" in p]:
+        # Cloudflare rejects '**' in a wildcard; a quote or backslash would end the literal.
+        reader.problem(f"{where}.paths", f"{', '.join(bad)}: no '**', quote or backslash in a path")
+        ok = False
     if not isinstance(rpp, int) or rpp < 1:
         reader.problem(f"{where}.requestsPerPeriod", "must be a positive whole number")
         ok = False

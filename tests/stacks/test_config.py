@@ -248,3 +248,19 @@ def test_make_dashboards_validates_the_stack_like_the_program(
 
     with pytest.raises(stack_config.ConfigError, match=r"did you mean 'r2\.backupRetentionDays'"):
         stack_inputs("prod", tmp_path)
+
+
+def test_a_rate_limit_path_cloudflare_would_reject_is_refused() -> None:
+    rules = [
+        {
+            "name": "API",
+            "paths": ["/students**"],
+            "requestsPerPeriod": 100,
+            "period": 10,
+            "mitigationTimeout": 10,
+        }
+    ]
+    assert problems(**{"cloudflare.rateLimits": json.dumps(rules)}) == [
+        "careers-crm:cloudflare.rateLimits[0].paths: /students**: no '**', quote or backslash "
+        "in a path"
+    ]
