@@ -3,6 +3,7 @@ CNAME, the app's R2 credentials are secret variables, key settings are plain inp
 
 from __future__ import annotations
 
+from infra.uptime_kuma.image import uptime_kuma_image
 from tests.support.plan import prod_graph
 
 DYN = "pulumi-python:dynamic/railway:"
@@ -43,7 +44,9 @@ def test_api_settings_are_plain_inputs_policies_can_read() -> None:
 def test_uptime_kuma_runs_from_its_image_with_a_volume_and_a_public_domain() -> None:
     graph = prod_graph()
     kuma = graph.named("railway-uptime-kuma")
-    assert kuma["inputs"]["image"] == "louislam/uptime-kuma:2"
+    # The digest-pinned reference Dependabot keeps current (infra/uptime_kuma/image/Dockerfile).
+    assert kuma["inputs"]["image"] == uptime_kuma_image()
+    assert kuma["inputs"]["image"].startswith("louislam/uptime-kuma:2.")
     volume = graph.named("railway-uptime-kuma-data")
     assert volume["inputs"]["mount_path"] == "/app/data"
     assert kuma["urn"] in volume["dependencies"]
