@@ -66,12 +66,13 @@ class EnvironmentProvider(InfisicalProvider):
             ),
             None,
         )
-        fields = {"name": str(props["name"]), "position": whole(props["position"])}
+        name, position = str(props["name"]), whole(props["position"])
         if existing is not None:  # a new project already has dev, staging and prod
+            fields = {"name": name, "position": position}
             client.update_environment(workspace, str(existing["id"]), fields)
             return str(existing["id"]), {}
         env = client.create_environment(
-            workspace, name=fields["name"], slug=str(props["slug"]), position=fields["position"]
+            workspace, name=name, slug=str(props["slug"]), position=position
         )
         return str(env["id"]), {}
 
