@@ -406,6 +406,7 @@ class SecretProvider(InfisicalProvider):
 
     def do_create(self, client: InfisicalClient, props: dict[str, Any]) -> tuple[str, JsonObject]:
         where, value = self._where(props), str(props["value"])
+        client.redactor.add(value)  # before any call: a refusal may echo it
         try:
             client.get_secret(*where)
             secret = client.update_secret(*where, value)
@@ -428,6 +429,7 @@ class SecretProvider(InfisicalProvider):
         changed: list[str],
     ) -> JsonObject:
         value = str(news["value"])
+        client.redactor.add(value)
         client.update_secret(*self._where(news), value)
         return {"value_sha256": sha256(value)}
 

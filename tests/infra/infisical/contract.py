@@ -49,8 +49,10 @@ def _resolve(node: Any, strict: bool) -> Any:
     out = {
         k: _resolve(v, strict)
         for k, v in node.items()
-        if k not in ("nullable", "example", "description")
+        if k not in ("nullable", "example", "description", "properties")
     }
+    if isinstance(node.get("properties"), dict):  # property names are data, not keywords
+        out["properties"] = {k: _resolve(v, strict) for k, v in node["properties"].items()}
     if node.get("nullable"):
         if "type" in out:
             out["type"] = [out["type"], "null"]

@@ -260,7 +260,9 @@ class FakeInfisical:
                 return 200, {"identityOidcAuth": oidc}
             case "DELETE /api/v1/auth/oidc-auth/identities/{identityId}":
                 oidc = self.oidc_auth.pop(p["identityId"], None)
-                return (200, {"identityOidcAuth": oidc}) if oidc else _missing("oidc auth")
+                if oidc is None:
+                    return _missing("oidc auth")
+                return 200, {"identityOidcAuth": {k: v for k, v in oidc.items() if k != "caCert"}}
             case "POST /api/v1/workspace/{projectSlug}/roles":
                 project = self.project_by_slug(p["projectSlug"])
                 if project is None:
