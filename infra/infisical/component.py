@@ -57,7 +57,10 @@ class InfisicalArgs:
     project_slug: str
     repository: str  # owner/name, the OIDC subject's repository
     environments: Sequence[tuple[str, str]] = (("prod", "Production"), ("preview", "Preview"))
-    folders: Sequence[str] = ("api", "worker", "web", "ci")
+    # environment -> its folders, one per consumer.
+    folders: Mapping[str, Sequence[str]] = field(
+        default_factory=lambda: {"prod": ("api", "worker", "web", "ci"), "preview": ("ci",)}
+    )
     runtime: Sequence[RuntimeIdentity] = ()
     ci: Sequence[CiIdentity] = ()
     # Railway has no static egress IPs: client secrets are usable from anywhere, so they are
@@ -91,6 +94,7 @@ class InfisicalSecrets(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: InfisicalArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("crm:infisical:Secrets", name, None, opts)
+        self._name = name
         child = pulumi.ResourceOptions(parent=self)
         url = args.api_url
         # Deleting the project would delete the secrets people entered: protected.
@@ -115,7 +119,7 @@ class InfisicalSecrets(pulumi.ComponentResource):
                 position=position,
                 opts=child,
             )
-            for folder in args.folders:
+            for folder in args.folders.get(slug, ()):
                 folders[(slug, folder)] = Folder(
                     f"{name}-{slug}-{folder}",
                     api_url=url,
@@ -198,20 +202,28 @@ class InfisicalSecrets(pulumi.ComponentResource):
             )
             self.ci_identity_ids[ci.github_environment] = identity.id
 
-        for (env, folder), values in sorted(args.secrets.items()):
-            for key, value in sorted(values.items()):
-                Secret(
-                    f"{name}-{env}-{folder}-{key.lower().replace('_', '-')}",
-                    api_url=url,
-                    workspace_id=ws,
-                    environment=envs[env].slug,
-                    path=f"/{folder}",
-                    key=key,
-                    value=value,
-                    comment="managed by Pulumi (stacks/secrets.py)",
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[folders[(env, folder)]]),
-                )
+        self._url, self._envs, self._folders = url, envs, folders
         self.register_outputs({"project_id": self.project_id})
+
+    def publish(
+        self, environment: str, folder: str, values: Mapping[str, pulumi.Input[str]]
+    ) -> list[Secret]:
+        """Write secrets Pulumi generates or reads into `environment:/folder`."""
+        target = self._folders[(environment, folder)]
+        return [
+            Secret(
+                f"{self._name}-{environment}-{folder}-{key.lower().replace('_', '-')}",
+                api_url=self._url,
+                workspace_id=self.project_id,
+                environment=self._envs[environment].slug,
+                path=f"/{folder}",
+                key=key,
+                value=value,
+                comment="managed by Pulumi (stacks/secrets.py)",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[target]),
+            )
+            for key, value in sorted(values.items())
+        ]
 
     def _grant(
         self,

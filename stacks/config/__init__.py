@@ -24,6 +24,7 @@ from stacks.config.hosting import (
     read_supabase,
     read_vercel,
 )
+from stacks.config.infisical import InfisicalConfig, read_infisical
 from stacks.config.observability import (
     AlertingConfig,
     GrafanaConfig,
@@ -44,6 +45,7 @@ __all__ = [
     "DnsConfig",
     "GitHubConfig",
     "GrafanaConfig",
+    "InfisicalConfig",
     "OAuthClientConfig",
     "R2Config",
     "RailwayConfig",
@@ -69,6 +71,7 @@ class StackConfig:
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    infisical: InfisicalConfig
 
 
 def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
@@ -89,6 +92,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         alerting=read_alerting(reader),
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        infisical=read_infisical(reader),
     )
     if reader.problems:
         raise ConfigError(reader.problems)
