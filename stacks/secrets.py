@@ -63,11 +63,8 @@ def publish_runtime(vault: InfisicalSecrets, cfg: StackConfig, storage: Storage)
         values["METRICS_TOKEN"] = cfg.grafana.metrics_token
     vault.publish(PROD, "api", values)
     # Rotation job setting (not a secret): how old the DB password may get, in days.
-    vault.publish(
-        PROD,
-        "rotation",
-        {"DB_PASSWORD_ROTATION_DAYS": str(cfg.infisical.db_password_rotation_days)},
-    )
+    days = str(cfg.infisical.db_password_rotation_days)
+    vault.publish(PROD, "rotation", {"DB_PASSWORD_ROTATION_DAYS": days}, sensitive=False)
 
 
 def runtime_variables(

@@ -206,9 +206,15 @@ class InfisicalSecrets(pulumi.ComponentResource):
         self.register_outputs({"project_id": self.project_id})
 
     def publish(
-        self, environment: str, folder: str, values: Mapping[str, pulumi.Input[str]]
+        self,
+        environment: str,
+        folder: str,
+        values: Mapping[str, pulumi.Input[str]],
+        *,
+        sensitive: bool = True,
     ) -> list[Secret]:
-        """Write secrets Pulumi generates or reads into `environment:/folder`."""
+        """Write secrets Pulumi generates or reads (or, sensitive=False, plain settings a
+        consumer reads alongside them) into `environment:/folder`."""
         target = self._folders[(environment, folder)]
         return [
             Secret(
@@ -220,6 +226,7 @@ class InfisicalSecrets(pulumi.ComponentResource):
                 key=key,
                 value=value,
                 comment="managed by Pulumi (stacks/secrets.py)",
+                sensitive=sensitive,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[target]),
             )
             for key, value in sorted(values.items())

@@ -237,19 +237,24 @@ class Secret(pulumi.dynamic.Resource, module="infisical", name="Secret"):
         key: str,
         value: pulumi.Input[str],
         comment: str,
+        sensitive: bool = True,
         opts: Opts = None,
     ):
+        # sensitive=False only for settings such as the rotation interval: plain in the
+        # plan, so a policy can check them.
         props = {
             "api_url": api_url,
             "workspace_id": workspace_id,
             "environment": environment,
             "path": path,
             "name": key,
-            "value": pulumi.Output.secret(value),
+            "value": pulumi.Output.secret(value) if sensitive else value,
             "comment": comment,
+            "sensitive": sensitive,
             "value_sha256": None,
         }
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "value_sha256"])
-        )
+        if sensitive:
+            opts = pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "value_sha256"])
+            )
         super().__init__(SecretProvider(), name, props, opts)
