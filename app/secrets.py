@@ -3,7 +3,7 @@ re-read it on an interval, so a rotated value applies without a redeploy.
 
 Railway holds only how to log in (INFISICAL_CLIENT_ID / INFISICAL_CLIENT_SECRET of the
 service's universal-auth identity) and where to read (INFISICAL_PROJECT_ID,
-INFISICAL_ENVIRONMENT, INFISICAL_SECRET_PATH). At start the folder must load within
+INFISICAL_ENVIRONMENT, INFISICAL_PATH). At start the folder must load within
 INFISICAL_START_TIMEOUT_SECONDS or the process exits with one clear line (no trace, no value),
 so the deploy's health check fails and Railway keeps the previous deployment. After start, a
 failed refresh keeps the last good values and says so in the log.
@@ -63,7 +63,7 @@ class Source:
                 "INFISICAL_CLIENT_SECRET",
                 "INFISICAL_PROJECT_ID",
                 "INFISICAL_ENVIRONMENT",
-                "INFISICAL_SECRET_PATH",
+                "INFISICAL_PATH",
             )
             if not env.get(name, "").strip()
         ]
@@ -84,7 +84,7 @@ class Source:
                 problems.append(f"{name}={raw!r} must be a number of seconds >= {low:g}")
         if problems:
             raise SecretsError("invalid Infisical settings:\n  - " + "\n  - ".join(problems))
-        path = env["INFISICAL_SECRET_PATH"].strip()
+        path = env["INFISICAL_PATH"].strip()
         return cls(
             api_url=api_url,
             client_id=client_id,

@@ -76,7 +76,7 @@ def runtime_variables(
         "INFISICAL_API_URL": cfg.infisical.api_url,
         "INFISICAL_PROJECT_ID": vault.project_id,
         "INFISICAL_ENVIRONMENT": PROD,
-        "INFISICAL_SECRET_PATH": f"/{consumer}",
+        "INFISICAL_PATH": f"/{consumer}",
         "INFISICAL_REFRESH_SECONDS": str(cfg.infisical.refresh_seconds),
     }
     secret: dict[str, pulumi.Input[str]] = {

@@ -30,7 +30,7 @@ class World:
             "INFISICAL_CLIENT_SECRET": CLIENT_SECRET,
             "INFISICAL_PROJECT_ID": self.project_id,
             "INFISICAL_ENVIRONMENT": "prod",
-            "INFISICAL_SECRET_PATH": "/api",
+            "INFISICAL_PATH": "/api",
             **extra,
         }
 

@@ -29,7 +29,7 @@ def test_bad_bootstrap_settings_are_named_with_their_fix() -> None:
     for name in (
         "INFISICAL_CLIENT_SECRET",
         "INFISICAL_PROJECT_ID",
-        "INFISICAL_SECRET_PATH",
+        "INFISICAL_PATH",
         "INFISICAL_REFRESH_SECONDS",
     ):
         assert name in text
@@ -117,7 +117,7 @@ def test_the_process_refuses_to_start_with_one_clear_line(module: str) -> None:
         "INFISICAL_CLIENT_SECRET": CLIENT_SECRET,
         "INFISICAL_PROJECT_ID": "p",
         "INFISICAL_ENVIRONMENT": "prod",
-        "INFISICAL_SECRET_PATH": "/api",
+        "INFISICAL_PATH": "/api",
         "INFISICAL_START_TIMEOUT_SECONDS": "1",
     }
     done = subprocess.run(
