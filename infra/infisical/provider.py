@@ -19,6 +19,7 @@ import hashlib
 import os
 from typing import Any, ClassVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -82,6 +83,14 @@ class InfisicalProvider(ResourceProvider):
         return CreateResult(id_, {**_inputs(props), **extra})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        if not has_credentials():
+            # Pull request previews and the drift check run without Infisical access on
+            # purpose (their identity reads only preview:/ci): say so, keep the state.
+            pulumi.log.warn(
+                f"Infisical {self.kind} {id_}: not refreshed, this job has no Infisical "
+                f"credentials ({TOKEN_ENV} or {CLIENT_ID_ENV}/{CLIENT_SECRET_ENV})"
+            )
+            return ReadResult(id_, _inputs(props))
         with self.client(str(props[API_URL])) as client:
             try:
                 live = self.do_read(client, id_, props)
@@ -138,6 +147,13 @@ class InfisicalProvider(ResourceProvider):
 
     def do_delete(self, client: InfisicalClient, id_: str, props: dict[str, Any]) -> None:
         raise NotImplementedError
+
+
+def has_credentials() -> bool:
+    return bool(
+        os.environ.get(TOKEN_ENV)
+        or (os.environ.get(CLIENT_ID_ENV) and os.environ.get(CLIENT_SECRET_ENV))
+    )
 
 
 def _inputs(props: dict[str, Any]) -> dict[str, Any]:

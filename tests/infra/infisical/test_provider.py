@@ -286,3 +286,18 @@ def test_providers_pickle_without_credentials(fake: FakeInfisical) -> None:
         assert fake.admin_token.encode() not in blob
     provider: ProjectProvider = dill.loads(dill.dumps(ProjectProvider(FAST), recurse=True))
     assert provider.create({"api_url": API_URL, "name": "Careers CRM", "slug": "careers-crm"}).id
+
+
+def test_a_job_without_credentials_keeps_state_and_says_so(
+    fake: FakeInfisical, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outs = project(fake)
+    sent = len(fake.requests)
+    monkeypatch.delenv(TOKEN_ENV)
+    warnings: list[str] = []
+    monkeypatch.setattr("pulumi.log.warn", lambda message, *a, **k: warnings.append(message))
+    read = ProjectProvider(FAST).read(outs["project_id"], outs)
+    assert read.id == outs["project_id"] and read.outs == outs
+    assert len(fake.requests) == sent and "not refreshed" in warnings[0]
+    with pytest.raises(ApiResponseError, match="no Infisical credentials"):
+        ProjectProvider(FAST).update(outs["project_id"], outs, {**outs, "name": "x"})
