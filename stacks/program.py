@@ -80,10 +80,11 @@ def build(cfg: stack_config.StackConfig) -> None:
         "prod",
         "backups",
         {
-            "R2_BACKUP_ACCESS_KEY_ID": storage.backup_token.access_key_id,
-            "R2_BACKUP_SECRET_ACCESS_KEY": storage.backup_token.secret_access_key,
-            "R2_S3_ENDPOINT": storage.s3_endpoint,
-            "R2_BACKUPS_BUCKET": storage.backups_bucket,
+            # The names app.backup / app.restore read (BACKUP_DATABASE_URL is person-made).
+            "BACKUP_S3_ACCESS_KEY_ID": storage.backup_token.access_key_id,
+            "BACKUP_S3_SECRET_ACCESS_KEY": storage.backup_token.secret_access_key,
+            "BACKUP_S3_ENDPOINT": storage.s3_endpoint,
+            "BACKUP_S3_BUCKET": storage.backups_bucket,
             "UPTIME_KUMA_BACKUP_PUSH_URL": observed.uptime.backup_push_url,
             "UPTIME_KUMA_DRILL_PUSH_URL": observed.uptime.drill_push_url,
         },
