@@ -69,7 +69,10 @@ def build(cfg: stack_config.StackConfig) -> None:
         "prod",
         "ci",
         {
+            # Every Railway service that runs our code is deployed by deploy.yml from the
+            # same commit (tests/workflows/test_deploy_services.py derives the list from here).
             "RAILWAY_SERVICE_ID": hosted.railway_api_service_id,
+            "RAILWAY_WORKER_SERVICE_ID": hosted.railway_worker_service_id,
             "RAILWAY_ENVIRONMENT_ID": hosted.railway_environment_id,
             "VERCEL_PROJECT_ID": hosted.vercel_project_id,
             "API_BASE_URL": f"https://{cfg.dns.api_hostname}",
@@ -131,6 +134,7 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("railwayProjectId", hosted.railway_project_id)
     pulumi.export("railwayEnvironmentId", hosted.railway_environment_id)
     pulumi.export("railwayApiServiceId", hosted.railway_api_service_id)
+    pulumi.export("railwayWorkerServiceId", hosted.railway_worker_service_id)
     pulumi.export("vercelProjectId", hosted.vercel_project_id)
     pulumi.export("infisicalProjectId", vault.project_id)
     observability.export(observed)
