@@ -109,4 +109,4 @@ def test_backup_and_deploy_jobs_read_their_values_from_infisical() -> None:
     assert {"RAILWAY_SERVICE_ID", "RAILWAY_WORKER_SERVICE_ID", "VERCEL_TOKEN"} <= needed[
         ("prod", ("/ci",))
     ]
-    assert {"PULUMI_ACCESS_TOKEN", "PULUMI_GITHUB_TOKEN"} <= needed[("preview", ("/ci",))]
+    assert "PULUMI_GITHUB_TOKEN" in needed[("preview", ("/ci",))]
