@@ -22,6 +22,8 @@ from infra.supabase.resources import (
     PostgrestArgs,
     SmtpSettings,
 )
+from infra.upstash.redis import RedisArgs, RedisCache
+from infra.upstash.regions import RAILWAY_TO_UPSTASH
 from infra.vercel.web import WebFront, WebFrontArgs
 from stacks import secrets
 from stacks.config import ConfigError, StackConfig
@@ -83,6 +85,18 @@ def build(cfg: StackConfig, storage: Storage, vault: InfisicalSecrets) -> Hostin
             postgres=PostgresArgs(sb.project_ref, sb.statement_timeout),
         ),
     )
+
+    # The API's shared cache and rate limits, next to its Railway region; the URL (with the
+    # database password) goes to Infisical prod:/api and is never set by hand.
+    if cfg.upstash.enabled:
+        redis = RedisCache(
+            "redis",
+            RedisArgs(
+                database_name=f"careers-crm-{cfg.stack}",
+                primary_region=RAILWAY_TO_UPSTASH[rw.region],
+            ),
+        )
+        vault.publish("prod", "api", {"REDIS_URL": redis.url})
 
     railway = RailwayApp(
         "railway",

@@ -102,12 +102,17 @@ def _as_nobody(cmd: list[str], home: Path) -> list[str]:
 
 @contextmanager
 def running_postgres(
-    settings: dict[str, str] | None = None, *, password: str | None = None
+    settings: dict[str, str] | None = None,
+    superuser: str = "postgres",
+    *,
+    password: str | None = None,
 ) -> Iterator[PostgresServer]:
     """Start a fresh cluster, yield it, then stop it and remove its files.
 
-    With `password`, TCP logins must present a password (scram-sha-256), as on a real host,
-    and the superuser's is `password`; otherwise every login is trusted."""
+    `superuser` names the bootstrap superuser (Supabase's is supabase_admin, which leaves the
+    name `postgres` free for the non-superuser role that runs migrations there). With
+    `password`, TCP logins must present a password (scram-sha-256), as on a real host, and
+    the superuser's is `password`; otherwise every login is trusted."""
     bin_dir = pg_bin_dir()
     root = Path(tempfile.mkdtemp(prefix="crm-pg-"))
     if os.geteuid() == 0:
@@ -128,7 +133,7 @@ def running_postgres(
                 "-D",
                 str(data),
                 "-U",
-                "postgres",
+                superuser,
                 *auth,
                 "-E",
                 "UTF8",
@@ -170,7 +175,7 @@ def running_postgres(
         check=True,
         capture_output=True,
     )
-    server = PostgresServer("127.0.0.1", port, "postgres", root, bin_dir, password)
+    server = PostgresServer("127.0.0.1", port, superuser, root, bin_dir, password)
     try:
         yield server
     finally:
