@@ -4,7 +4,7 @@ with OIDC bound to this repository and environment, the database password rotate
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pulumi.runtime.config as runtime_config
@@ -107,7 +107,7 @@ def no_plaintext_config(args: StackValidationArgs) -> Iterator[Violation]:
 )
 def railway_from_infisical(args: ResourceValidationArgs) -> Iterator[Violation]:
     names = get(args.props, "secret_names")
-    if not isinstance(names, list):
+    if not isinstance(names, Sequence) or isinstance(names, str):  # the engine hands tuples
         yield Violation(
             f"{args.name}: the names of its secret variables are not visible",
             path="secret_names",

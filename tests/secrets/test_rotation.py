@@ -17,6 +17,7 @@ from app.main import create_app
 from app.migrate import migrate
 from app.rotate_db_password import Rotation, RotationError, RotationSettings, login_of, with_login
 from app.secrets import InfisicalApi, SecretStore, Source
+from app.worker import Worker, WorkerSettings
 from tests.app import seed
 from tests.app.conftest import app_settings
 from tests.app.identity import Identity, JwksServer
@@ -199,3 +200,47 @@ def test_the_password_never_reaches_the_server_log(pg: PostgresServer) -> None:
     server_log = (pg.socket_dir / "server.log").read_text()
     assert "ALTER ROLE" in server_log and "SCRAM-SHA-256$" in server_log
     assert password and password not in server_log
+
+
+def test_the_worker_reconnects_with_the_rotated_login(pg: PostgresServer) -> None:
+    """The worker holds one connection; when its DATABASE_URL changes it logs in again."""
+    admin = crm_database(pg, "crm_rotation_worker")
+    w = world()
+    rotation(w, admin, grace=0).run(force=True)
+    store = SecretStore(
+        Source.from_env(w.env(INFISICAL_PATH="/worker", INFISICAL_REFRESH_SECONDS="0.1"))
+        or pytest.fail("no source"),
+        w.http(),
+    )
+    store.start()
+    store.run_in_background()
+    settings = WorkerSettings(
+        database_url=store.get("DATABASE_URL"),
+        resend_api_key="fake-resend-key",
+        email_from="CRM <crm@example.test>",
+        poll_seconds=0.05,
+    )
+    with httpx.Client() as http:
+        worker = Worker(settings, http, database_url=store.getter("DATABASE_URL"))
+        thread = threading.Thread(target=worker.run)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 10
+            while worker_logins(admin) != {"crm_app_a"} and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert worker_logins(admin) == {"crm_app_a"}
+            rotation(w, admin, grace=1.0).run(force=True)
+            assert worker_logins(admin) == {"crm_app_b"}  # reconnected within the grace
+        finally:
+            worker.stopping = True
+            thread.join(timeout=10)
+            store.stop()
+    assert not thread.is_alive()
+
+
+def worker_logins(admin: str) -> set[str]:
+    with psycopg.connect(admin) as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT usename FROM pg_stat_activity WHERE application_name = 'crm-worker'"
+        ).fetchall()
+    return {str(r[0]) for r in rows}
