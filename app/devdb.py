@@ -58,7 +58,6 @@ class PostgresServer:
     user: str
     socket_dir: Path
     bin_dir: Path
-
     password: str | None = None  # set when the cluster checks passwords over TCP
 
     def dsn(self, dbname: str = "postgres", user: str | None = None) -> str:
