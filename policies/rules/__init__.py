@@ -10,6 +10,7 @@ from policies.rules import (
     observability,
     r2,
     railway,
+    seams,
     stack,
     supabase,
     upstash,
@@ -26,6 +27,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + observability.RULES
     + infisical.RULES
     + upstash.RULES
+    + seams.RULES
     + stack.RULES
 )
 
