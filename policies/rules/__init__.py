@@ -6,6 +6,7 @@ from policies.model import Rule
 from policies.rules import (
     edge,
     github,
+    infisical,
     observability,
     r2,
     railway,
@@ -24,6 +25,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + infisical.RULES
     + upstash.RULES
     + seams.RULES
     + stack.RULES

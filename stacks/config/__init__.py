@@ -27,6 +27,7 @@ from stacks.config.hosting import (
     read_supabase,
     read_vercel,
 )
+from stacks.config.infisical import InfisicalConfig, read_infisical
 from stacks.config.observability import (
     AlertingConfig,
     GrafanaConfig,
@@ -47,6 +48,7 @@ __all__ = [
     "DnsConfig",
     "GitHubConfig",
     "GrafanaConfig",
+    "InfisicalConfig",
     "OAuthClientConfig",
     "R2Config",
     "RailwayConfig",
@@ -73,6 +75,7 @@ class StackConfig:
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    infisical: InfisicalConfig
     upstash: UpstashConfig
 
 
@@ -94,6 +97,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         alerting=read_alerting(reader),
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        infisical=read_infisical(reader),
         upstash=read_upstash(reader),
     )
     if source is None:  # the engine's (or the offline runtime's) whole config

@@ -77,10 +77,9 @@ class AppConfig:
     """Settings of the CRM app's processes on Railway (API and reminder worker)."""
 
     email_from: str
-    resend_api_key: pulumi.Output[str] | None
-    legacy_jwt_secret: pulumi.Output[str] | None  # HS256 fallback while tokens migrate
-    sentry_dsn: pulumi.Output[str] | None
     sentry_traces_sample_rate: float
+    # RESEND_API_KEY, SENTRY_DSN, REDIS_URL, SUPABASE_JWT_SECRET: person-made, entered into
+    # Infisical (prod:/api, prod:/worker) once; Pulumi never holds them.
 
 
 @dataclass(frozen=True)
@@ -196,9 +195,6 @@ def read_app(reader: Reader, domain: str) -> AppConfig:
         sample_rate = 0.1
     return AppConfig(
         email_from=email_from,
-        resend_api_key=reader.secret("app.resendApiKey"),
-        legacy_jwt_secret=reader.secret("app.legacyJwtSecret", required=False),
-        sentry_dsn=reader.secret("app.sentryDsn", required=False),
         sentry_traces_sample_rate=sample_rate,
     )
 
