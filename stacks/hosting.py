@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from infra.infisical.component import InfisicalSecrets
 from infra.r2.storage import Storage
 from infra.railway.component import ApiServiceArgs, RailwayApp, RailwayArgs, WorkerServiceArgs
 from infra.supabase.component import SupabaseProject, SupabaseProjectArgs
@@ -21,7 +22,10 @@ from infra.supabase.resources import (
     PostgrestArgs,
     SmtpSettings,
 )
+from infra.upstash.redis import RedisArgs, RedisCache
+from infra.upstash.regions import RAILWAY_TO_UPSTASH
 from infra.vercel.web import WebFront, WebFrontArgs
+from stacks import secrets
 from stacks.config import ConfigError, StackConfig
 
 
@@ -31,10 +35,11 @@ class Hosting:
     web_target: pulumi.Output[str]
     uptime_kuma_url: pulumi.Output[str]
     supabase_url: str
-    # Ids the deploy workflow needs (RAILWAY_SERVICE_ID, RAILWAY_ENVIRONMENT_ID, VERCEL_*).
+    # Ids the deploy workflow needs (RAILWAY_*_SERVICE_ID, RAILWAY_ENVIRONMENT_ID, VERCEL_*).
     railway_project_id: pulumi.Output[str]
     railway_environment_id: pulumi.Output[str]
     railway_api_service_id: pulumi.Output[str]
+    railway_worker_service_id: pulumi.Output[str]
     vercel_project_id: pulumi.Output[str]
 
 
@@ -44,15 +49,10 @@ def _required(value: pulumi.Output[str] | None, key: str) -> pulumi.Output[str]:
     return value
 
 
-def _optional_secrets(
-    values: dict[str, pulumi.Output[str] | None],
-) -> dict[str, pulumi.Input[str]]:
-    return {name: value for name, value in values.items() if value is not None}
-
-
-def build(cfg: StackConfig, storage: Storage) -> Hosting:
+def build(cfg: StackConfig, storage: Storage, vault: InfisicalSecrets) -> Hosting:
     sb, rw, dns, app = cfg.supabase, cfg.railway, cfg.dns, cfg.app
-    database_url = _required(sb.database_url, "supabase.databaseUrl")
+    api_plain, api_secret = secrets.runtime_variables(vault, cfg, "api")
+    worker_plain, worker_secret = secrets.runtime_variables(vault, cfg, "worker")
     api_origin = f"https://{dns.api_hostname}"
     oauth = {name: OAuthClient(c.client_id, c.secret) for name, c in sb.oauth.items()}
 
@@ -86,6 +86,18 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
         ),
     )
 
+    # The API's shared cache and rate limits, next to its Railway region; the URL (with the
+    # database password) goes to Infisical prod:/api and is never set by hand.
+    if cfg.upstash.enabled:
+        redis = RedisCache(
+            "redis",
+            RedisArgs(
+                database_name=f"careers-crm-{cfg.stack}",
+                primary_region=RAILWAY_TO_UPSTASH[rw.region],
+            ),
+        )
+        vault.publish("prod", "api", {"REDIS_URL": redis.url})
+
     railway = RailwayApp(
         "railway",
         RailwayArgs(
@@ -105,28 +117,15 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                     "SENTRY_TRACES_SAMPLE_RATE": str(app.sentry_traces_sample_rate),
                     "R2_ENDPOINT": storage.s3_endpoint,
                     "R2_UPLOADS_BUCKET": storage.uploads_bucket,
+                    **api_plain,
                 },
-                secret_variables={
-                    "DATABASE_URL": database_url,
-                    "R2_ACCESS_KEY_ID": storage.app_token.access_key_id,
-                    "R2_SECRET_ACCESS_KEY": storage.app_token.secret_access_key,
-                    # Grafana Cloud's scrape job presents the same token (stacks/observability).
-                    "METRICS_TOKEN": _required(cfg.grafana.metrics_token, "grafana.metricsToken"),
-                    **_optional_secrets(
-                        {
-                            "SUPABASE_JWT_SECRET": app.legacy_jwt_secret,
-                            "REDIS_URL": app.redis_url,
-                            "SENTRY_DSN": app.sentry_dsn,
-                        }
-                    ),
-                },
+                # Every secret comes from Infisical prod:/api at start (app/secrets.py);
+                # Railway holds only how to log in there.
+                secret_variables=api_secret,
             ),
             worker=WorkerServiceArgs(
-                variables={"EMAIL_FROM": app.email_from},
-                secret_variables={
-                    "DATABASE_URL": database_url,
-                    "RESEND_API_KEY": _required(app.resend_api_key, "app.resendApiKey"),
-                },
+                variables={"EMAIL_FROM": app.email_from, **worker_plain},
+                secret_variables=worker_secret,  # DATABASE_URL, RESEND_API_KEY: prod:/worker
             ),
         ),
         opts=pulumi.ResourceOptions(depends_on=[supabase]),
@@ -155,5 +154,6 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
         railway_project_id=railway.project.id,
         railway_environment_id=railway.environment.id,
         railway_api_service_id=railway.api.id,
+        railway_worker_service_id=railway.worker.id,
         vercel_project_id=web.project.id,
     )

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from policies.model import Rule
-from policies.rules import edge, github, observability, r2, railway, stack, supabase, vercel
+from policies.rules import (
+    edge,
+    github,
+    infisical,
+    observability,
+    r2,
+    railway,
+    seams,
+    stack,
+    supabase,
+    upstash,
+    vercel,
+)
 
 ALL_RULES: tuple[Rule, ...] = tuple(
     edge.RULES
@@ -13,6 +25,9 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + infisical.RULES
+    + upstash.RULES
+    + seams.RULES
     + stack.RULES
 )
 

@@ -10,7 +10,9 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
 
+from infra.baseline import PASSWORD_MIN_LENGTH, TOKEN_MAX_SECONDS
 from policies import controls as c
+from policies.findings import show
 from policies.model import Rule, Violation
 from policies.rules._define import CRITICAL, HIGH, MANDATORY, MEDIUM, stack_rule
 from policies.rules._props import as_list, get, number, of_type, truthy
@@ -24,7 +26,7 @@ SSL = PREFIX + "SslEnforcement"
 NETWORK = PREFIX + "NetworkRestrictions"
 POSTGREST = PREFIX + "PostgrestConfig"
 KINDS = (AUTH, SSL, NETWORK, POSTGREST, PREFIX + "PostgresConfig")
-MAX_TOKEN_SECONDS = 3600
+MAX_TOKEN_SECONDS = TOKEN_MAX_SECONDS
 
 
 def _projects(args: StackValidationArgs) -> list[str]:
@@ -52,7 +54,7 @@ def _field_rule(
                 value = get(resource.props, field)
                 if value is None or not ok(value):
                     yield Violation(
-                        f"{what}: {field} is {value!r}",
+                        f"{what}: {field} is {show(value)}",
                         path=field,
                         actual=value,
                         required=required,
@@ -128,12 +130,12 @@ _define(
     "Passwords have at least 12 characters",
     HIGH,
     [c.ASVS_2_1_1, c.SOC2_CC6_1],
-    "ASVS V2.1.1: user-set passwords are at least 12 characters long.",
-    "Set password_min_length >= 12.",
+    f"ASVS V2.1.1: user-set passwords are at least {PASSWORD_MIN_LENGTH} characters long.",
+    f"Set password_min_length >= {PASSWORD_MIN_LENGTH}.",
     AUTH,
     "password_min_length",
-    _at_least(12),
-    ">= 12",
+    _at_least(PASSWORD_MIN_LENGTH),
+    f">= {PASSWORD_MIN_LENGTH}",
 )
 _define(
     "CRM-SB-004",
@@ -262,3 +264,27 @@ def postgrest_bounded(args: StackValidationArgs) -> Iterator[Violation]:
     yield from _field_rule(
         POSTGREST, "max_rows", _at_most(bound), f"1..{bound:.0f}", "PostgREST max_rows is bounded"
     )(args)
+
+
+_GRAPHQL_SCHEMAS = frozenset({"graphql", "graphql_public"})
+
+
+def _no_graphql(value: Any) -> bool:
+    return isinstance(value, str) and not {s.strip() for s in value.split(",")} & _GRAPHQL_SCHEMAS
+
+
+_define(
+    "CRM-SB-011",
+    "The Data API does not serve GraphQL",
+    MEDIUM,
+    [c.CIS_4_1, c.SOC2_CC6_1],
+    "The app does not use GraphQL. Supabase answers /graphql/v1 by calling "
+    "graphql_public.graphql through the Data API, and pg_graphql introspection lists every "
+    "table and column a signed-in user can read. Migration 20261130120000 drops pg_graphql; "
+    "keeping graphql_public out of the exposed schemas keeps the endpoint off if it returns.",
+    "Remove graphql_public (and graphql) from careers-crm:supabase.exposedSchemas.",
+    POSTGREST,
+    "db_schema",
+    _no_graphql,
+    "no graphql_public/graphql in db_schema",
+)

@@ -163,6 +163,41 @@ _PERMISSION_GROUPS_CALL = (
     "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList"
 )
 
+# Infisical (dynamic, infra/infisical/): ids are UUIDs; secrets the API returns are fakes.
+_INF = "pulumi-python:dynamic/infisical:"
+INFISICAL_RESOURCES: dict[str, ResourceMock] = {
+    f"{_INF}Project": lambda name, inputs: (
+        _uuid("inf-project", name),
+        {"project_id": _uuid("inf-project", name)},
+    ),
+    **{
+        f"{_INF}{kind}": (lambda k: lambda name, inputs: (_uuid(f"inf-{k}", name), {}))(kind)
+        for kind in (
+            "Environment",
+            "Folder",
+            "Identity",
+            "OidcAuth",
+            "ProjectRole",
+            "IdentityMembership",
+        )
+    },
+    f"{_INF}UniversalAuth": lambda name, inputs: (
+        _uuid("inf-ua", name),
+        {"client_id": _uuid("inf-client-id", name)},
+    ),
+    f"{_INF}ClientSecret": lambda name, inputs: (
+        _uuid("inf-cs", name),
+        {
+            "client_secret": f"offline-fake-client-secret-{hex_id('cs', name, length=12)}",
+            "client_secret_id": _uuid("inf-cs", name),
+        },
+    ),
+    f"{_INF}Secret": lambda name, inputs: (
+        _uuid("inf-secret", name),
+        {"value_sha256": hex_id("inf-secret-value", name, length=64)},
+    ),
+}
+
 # Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
 OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
     "grafana:oss/folder:Folder": lambda name, inputs: (
@@ -281,8 +316,25 @@ RESOURCES: dict[str, ResourceMock] = {
         f"{inputs.get('repository')}:{inputs.get('environment')}:{inputs.get('secretName')}",
         {"createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z"},
     ),
+    "upstash:index/redisDatabase:RedisDatabase": lambda name, inputs: _upstash_redis(name, inputs),
     **OBSERVABILITY_RESOURCES,
+    **INFISICAL_RESOURCES,
 }
+
+
+def _upstash_redis(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    """Upstash answers with the TLS endpoint, port 6379 and a generated password."""
+    database_id = f"{hex_id('upstash', name, length=8)}-{hex_id('upstash-id', name, length=4)}"
+    return database_id, {
+        "databaseId": database_id,
+        "endpoint": f"{name}-{hex_id('endpoint', name, length=5)}.upstash.io",
+        "port": 6379,
+        # Obviously fake; the provider marks it secret, and so does the URL built from it.
+        "password": f"offline-fake-redis-{hex_id('password', name, length=12)}",
+        "state": "active",
+        "databaseType": "Pay as You Go",
+    }
+
 
 # Permission group ids as Cloudflare publishes them ("API token permissions" reference).
 _PERMISSION_GROUPS = {

@@ -21,7 +21,7 @@ from stacks.engine.secrets import needed_secrets
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.xdist_group("engine")
-CLOUD_TOKENS = re.compile(r"^export (CLOUDFLARE|GITHUB|VERCEL|GRAFANA)_")
+CLOUD_TOKENS = re.compile(r"^export (CLOUDFLARE|GITHUB|VERCEL|GRAFANA|UPSTASH|INFISICAL)_")
 
 
 def readme_commands() -> list[str]:
