@@ -16,7 +16,9 @@ def declared_keys(root: Path = ROOT) -> frozenset[str]:
     """Keys (without the project prefix) under `config:` in Pulumi.yaml."""
     data = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
     config = data.get("config") or {}
-    return frozenset(str(k) for k in config if ":" not in str(k))
+    # Dotted keys are declared as quoted property paths ('["a.b"]') for the CLI's sake.
+    keys = (str(k) for k in config if ":" not in str(k))
+    return frozenset(k[2:-2] if k.startswith('["') and k.endswith('"]') else k for k in keys)
 
 
 def existing_stacks(root: Path = ROOT) -> list[str]:

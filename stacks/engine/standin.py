@@ -29,6 +29,7 @@ PLUGINS: dict[str, str] = {
     "github": "pulumi_github",
     "vercel": "pulumiverse_vercel",
     "grafana": "pulumiverse_grafana",
+    "upstash": "upstash_pulumi",
 }
 # Keys the engine itself adds to a provider's configuration.
 _ENGINE_CONFIG_KEYS = frozenset({"version", "pluginDownloadURL"})
