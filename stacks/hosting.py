@@ -23,6 +23,7 @@ from infra.supabase.resources import (
 )
 from infra.vercel.web import WebFront, WebFrontArgs
 from stacks.config import ConfigError, StackConfig
+from stacks.telemetry import ServiceTelemetry
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,11 @@ def _optional_secrets(
     return {name: value for name, value in values.items() if value is not None}
 
 
-def build(cfg: StackConfig, storage: Storage) -> Hosting:
+def build(cfg: StackConfig, storage: Storage, telemetry: ServiceTelemetry) -> Hosting:
+    """`telemetry` adds the OTLP, Better Stack and Sentry variables to both services."""
     sb, rw, dns, app = cfg.supabase, cfg.railway, cfg.dns, cfg.app
+    api_telemetry, api_telemetry_secrets = telemetry.for_service("crm-api")
+    worker_telemetry, worker_telemetry_secrets = telemetry.for_service("crm-worker")
     database_url = _required(sb.database_url, "supabase.databaseUrl")
     api_origin = f"https://{dns.api_hostname}"
     oauth = {name: OAuthClient(c.client_id, c.secret) for name, c in sb.oauth.items()}
@@ -105,6 +109,7 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                     "SENTRY_TRACES_SAMPLE_RATE": str(app.sentry_traces_sample_rate),
                     "R2_ENDPOINT": storage.s3_endpoint,
                     "R2_UPLOADS_BUCKET": storage.uploads_bucket,
+                    **api_telemetry,
                 },
                 secret_variables={
                     "DATABASE_URL": database_url,
@@ -116,16 +121,17 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                         {
                             "SUPABASE_JWT_SECRET": app.legacy_jwt_secret,
                             "REDIS_URL": app.redis_url,
-                            "SENTRY_DSN": app.sentry_dsn,
                         }
                     ),
+                    **api_telemetry_secrets,
                 },
             ),
             worker=WorkerServiceArgs(
-                variables={"EMAIL_FROM": app.email_from},
+                variables={"EMAIL_FROM": app.email_from, **worker_telemetry},
                 secret_variables={
                     "DATABASE_URL": database_url,
                     "RESEND_API_KEY": _required(app.resend_api_key, "app.resendApiKey"),
+                    **worker_telemetry_secrets,
                 },
             ),
         ),

@@ -13,7 +13,7 @@ from infra.github.repository import (
 )
 from infra.r2.storage import Storage, StorageArgs
 from stacks import config as stack_config
-from stacks import hosting, observability
+from stacks import hosting, observability, telemetry
 
 
 def build(cfg: stack_config.StackConfig) -> None:
@@ -37,7 +37,9 @@ def build(cfg: stack_config.StackConfig) -> None:
 
     # Supabase settings, the API and Uptime Kuma on Railway, the web front on Vercel; their
     # DNS targets (Railway's required CNAME, Vercel's recommended CNAME) feed the edge.
-    hosted = hosting.build(cfg, storage)
+    # Sentry project and the Grafana Cloud telemetry token first: both services run with them.
+    service_telemetry = telemetry.build(cfg)
+    hosted = hosting.build(cfg, storage, service_telemetry)
     api_target: pulumi.Input[str] = hosted.api_target
     web_target: pulumi.Input[str] = hosted.web_target
 
@@ -120,6 +122,8 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("railwayApiServiceId", hosted.railway_api_service_id)
     pulumi.export("vercelProjectId", hosted.vercel_project_id)
     observability.export(observed)
+    pulumi.export("sentryProject", service_telemetry.sentry.project.slug)
+    pulumi.export("otlpEndpoint", service_telemetry.grafana_token.otlp_endpoint)
 
 
 def main() -> None:

@@ -27,9 +27,13 @@ from stacks.config.hosting import (
 from stacks.config.observability import (
     AlertingConfig,
     GrafanaConfig,
+    SentryConfig,
+    TelemetryConfig,
     UptimeKumaConfig,
     read_alerting,
     read_grafana,
+    read_sentry,
+    read_telemetry,
     read_uptime_kuma,
 )
 from stacks.config.reader import PROJECT, ConfigError, Reader
@@ -47,8 +51,10 @@ __all__ = [
     "OAuthClientConfig",
     "R2Config",
     "RailwayConfig",
+    "SentryConfig",
     "StackConfig",
     "SupabaseConfig",
+    "TelemetryConfig",
     "UptimeKumaConfig",
     "VercelConfig",
     "load",
@@ -69,6 +75,8 @@ class StackConfig:
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    telemetry: TelemetryConfig
+    sentry: SentryConfig
 
 
 def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
@@ -76,6 +84,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
     reader = Reader(source or pulumi.Config(PROJECT))
     stack_name = stack or pulumi.get_stack()
     dns = read_dns(reader)
+    alerting = read_alerting(reader)
     config = StackConfig(
         stack=stack_name,
         dns=dns,
@@ -86,9 +95,11 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         railway=read_railway(reader),
         app=read_app(reader, dns.domain),
         vercel=read_vercel(reader),
-        alerting=read_alerting(reader),
+        alerting=alerting,
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        telemetry=read_telemetry(reader),
+        sentry=read_sentry(reader, alerting.webhook_kind),
     )
     if reader.problems:
         raise ConfigError(reader.problems)
