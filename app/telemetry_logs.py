@@ -47,6 +47,7 @@ class LogShipper(logging.Handler):
         max_lines: int = 10_000,
         flush_seconds: float = 1.0,
         timeout_seconds: float = 5.0,
+        retry_base_seconds: float = 0.5,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__()
@@ -54,6 +55,7 @@ class LogShipper(logging.Handler):
         self._format_entry = format_entry
         self._queue: queue.Queue[str] = queue.Queue(maxsize=max_lines)
         self._flush_seconds = flush_seconds
+        self._retry_base = retry_base_seconds
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.shipped = 0
@@ -161,7 +163,7 @@ class LogShipper(logging.Handler):
         if attempt >= MAX_ATTEMPTS or self._stop.is_set():
             self._count("undelivered", len(batch))
             return
-        self._stop.wait(_delay(attempt, retry_after))
+        self._stop.wait(_delay(attempt, retry_after, self._retry_base))
         self._send(batch, attempt + 1)
 
     def _warn_once(self, status: int) -> None:
@@ -175,13 +177,13 @@ class LogShipper(logging.Handler):
             )
 
 
-def _delay(attempt: int, retry_after: str | None) -> float:
+def _delay(attempt: int, retry_after: str | None, base: float) -> float:
     if retry_after is not None:
         try:
             return min(max(float(retry_after), 0.0), MAX_RETRY_AFTER_SECONDS)
         except ValueError:
             pass
-    return float(min(0.5 * 2 ** (attempt - 1), MAX_RETRY_AFTER_SECONDS))
+    return float(min(base * 2 ** (attempt - 1), MAX_RETRY_AFTER_SECONDS))
 
 
 class ShipperCollector(Collector):

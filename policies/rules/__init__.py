@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from policies.model import Rule
-from policies.rules import edge, github, observability, r2, railway, stack, supabase, vercel
+from policies.rules import (
+    edge,
+    github,
+    observability,
+    r2,
+    railway,
+    sentry,
+    stack,
+    supabase,
+    vercel,
+)
 
 ALL_RULES: tuple[Rule, ...] = tuple(
     edge.RULES
@@ -13,6 +23,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + sentry.RULES
     + stack.RULES
 )
 

@@ -4,7 +4,9 @@ Starts a throwaway PostgreSQL (the test suite's own starter) unless DATABASE_URL
 applies the migrations, seeds a demo career centre with an admin and a few students, serves
 the API on 127.0.0.1:8000 and the web front on 127.0.0.1:8080, and prints a sign-in link.
 Auth uses a random per-run HS256 secret (the legacy Supabase path) so no Supabase project is
-needed; everything is stopped and removed on Ctrl-C.
+needed; everything is stopped and removed on Ctrl-C. Telemetry honours the production
+variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_*, BETTERSTACK_*, APP_VERSION): see
+docs/observability.md.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from app.main import create_app
 from app.migrate import migrate
 from app.observability import configure_logging
 from app.settings import Settings
+from app.telemetry_settings import TelemetrySettings, release_version
 from tests.support.postgres import running_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +124,9 @@ def main() -> int:
             metrics_token="local-metrics",
             cors_allow_origins=(f"http://127.0.0.1:{web_port}",),
             log_level="INFO",
+            version=release_version(os.environ),
+            # The same variables as on Railway: OTEL_EXPORTER_OTLP_ENDPOINT, BETTERSTACK_*...
+            telemetry=TelemetrySettings.from_env(),
         )
         token = jwt.encode(
             {
