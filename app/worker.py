@@ -34,6 +34,7 @@ import jinja2
 import psycopg
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.trace import Status, StatusCode
 from prometheus_client import start_http_server
 from psycopg.rows import dict_row
@@ -355,7 +356,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def push_metrics(meter_provider: Any, metrics: WorkerMetrics) -> None:
-    """The worker's Prometheus counters, read at each OTLP export under the same names."""
+    """The worker's Prometheus counters, read at each OTLP export under the same names, with
+    the `environment` label the dashboards select on (the scrape jobs add it to the API's)."""
+    environment = str(
+        Resource.create().attributes.get("deployment.environment.name", "") or "unknown"
+    )
 
     def sample(name: str, label: str | None = None) -> Any:
         def read() -> list[tuple[dict[str, str], float]]:
@@ -363,7 +368,10 @@ def push_metrics(meter_provider: Any, metrics: WorkerMetrics) -> None:
             for family in metrics.registry.collect():
                 for s in family.samples:
                     if s.name == name:
-                        out.append(({label: s.labels[label]} if label else {}, s.value))
+                        labels = {"environment": environment}
+                        if label:
+                            labels[label] = s.labels[label]
+                        out.append((labels, s.value))
             return out
 
         return read

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.support.betterstack import Receiver, running_receiver
-from tests.support.otelcol import CollectorUnavailable, RunningCollector, running_collector
+from tests.support.otelcol import RunningCollector
 from tests.support.ports import free_port, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("telemetry")]
@@ -41,15 +41,6 @@ class LocalRun:
     collector: RunningCollector
     logs: Receiver
     stdout: Path
-
-
-@pytest.fixture(scope="module")
-def collector() -> Iterator[RunningCollector]:
-    try:
-        with running_collector() as running:
-            yield running
-    except CollectorUnavailable as exc:
-        pytest.fail(f"the OpenTelemetry Collector could not be built: {exc}")
 
 
 @pytest.fixture(scope="module")
@@ -213,3 +204,34 @@ def test_stdout_and_shipped_lines_are_the_same_lines(local_run: LocalRun) -> Non
         line = dict(shipped[request_id])
         line.pop("dt")
         assert line == access[request_id]
+
+
+def test_latency_histogram_exemplars_carry_trace_ids_of_exported_traces(
+    local_run: LocalRun,
+) -> None:
+    httpx.get(
+        f"{local_run.base}/students",
+        headers={"Authorization": f"Bearer {local_run.token}", "X-Request-Id": "trace-exemplar"},
+        timeout=30,
+    ).raise_for_status()
+    trace_id, _ = trace_of(local_run, "trace-exemplar")
+    scrape = httpx.get(
+        f"{local_run.base}/metrics",
+        headers={
+            "Authorization": "Bearer local-metrics",
+            "Accept": "application/openmetrics-text; version=1.0.0",
+        },
+        timeout=30,
+    )
+    assert scrape.headers["content-type"].startswith("application/openmetrics-text")
+    exemplars = {
+        line.split('trace_id="', 1)[1].split('"', 1)[0]
+        for line in scrape.text.splitlines()
+        if line.startswith("crm_http_request_duration_seconds_bucket")
+        and 'route="/students"' in line
+        and "# {" in line
+    }
+    assert exemplars, "no exemplar on the /students latency histogram"
+    spans = {s["traceId"] for s in local_run.collector.captured.spans()}
+    assert exemplars <= spans  # every exemplar opens a trace Tempo has
+    assert trace_id in exemplars  # the last /students request is its bucket's exemplar
