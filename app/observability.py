@@ -171,7 +171,11 @@ class RequestContextMiddleware:
             route = scope.get("route")
             template = getattr(route, "path_format", None) or "unmatched"
             if template != "/metrics":
-                trace_id, _ = trace_ids()
+                ctx = trace.get_current_span().get_span_context()
+                # only a sampled trace exists in Tempo: an exemplar must lead somewhere
+                trace_id = (
+                    f"{ctx.trace_id:032x}" if ctx.is_valid and ctx.trace_flags.sampled else ""
+                )
                 self.metrics.request_duration.labels(
                     scope["method"], template, str(status)
                 ).observe(elapsed, exemplar={"trace_id": trace_id} if trace_id else None)
