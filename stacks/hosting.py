@@ -32,10 +32,11 @@ class Hosting:
     web_target: pulumi.Output[str]
     uptime_kuma_url: pulumi.Output[str]
     supabase_url: str
-    # Ids the deploy workflow needs (RAILWAY_SERVICE_ID, RAILWAY_ENVIRONMENT_ID, VERCEL_*).
+    # Ids the deploy workflow needs (RAILWAY_*_SERVICE_ID, RAILWAY_ENVIRONMENT_ID, VERCEL_*).
     railway_project_id: pulumi.Output[str]
     railway_environment_id: pulumi.Output[str]
     railway_api_service_id: pulumi.Output[str]
+    railway_worker_service_id: pulumi.Output[str]
     vercel_project_id: pulumi.Output[str]
 
 
@@ -161,5 +162,6 @@ def build(cfg: StackConfig, storage: Storage, telemetry: ServiceTelemetry) -> Ho
         railway_project_id=railway.project.id,
         railway_environment_id=railway.environment.id,
         railway_api_service_id=railway.api.id,
+        railway_worker_service_id=railway.worker.id,
         vercel_project_id=web.project.id,
     )
