@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 # The samplers the SDK knows by name (opentelemetry.sdk.trace.sampling._KNOWN_SAMPLERS).
@@ -30,13 +31,22 @@ DEFAULT_TRACES_SAMPLE_RATIO = 1.0
 DEFAULT_LOG_QUEUE_LINES = 10_000
 
 
-def release_version(env: Mapping[str, str]) -> str:
-    """The git SHA this process runs: APP_VERSION if set, else the one Railway deployed."""
+RELEASE_FILE = Path(__file__).parent / "RELEASE"  # written by deploy.yml before `railway up`
+
+
+def release_version(env: Mapping[str, str], release_file: Path = RELEASE_FILE) -> str:
+    """The git SHA this process runs: APP_VERSION if set, else the one Railway built from
+    (RAILWAY_GIT_COMMIT_SHA, set for GitHub-triggered builds), else app/RELEASE, which the
+    deploy workflow stamps (`railway up` uploads a checkout, so Railway knows no commit)."""
     for name in ("APP_VERSION", "RAILWAY_GIT_COMMIT_SHA"):
         value = env.get(name, "").strip()
         if value:
             return value
-    return "dev"
+    try:
+        stamped = release_file.read_text().strip()
+    except OSError:
+        return "dev"
+    return stamped if re.fullmatch(r"[0-9a-f]{7,40}", stamped) else "dev"
 
 
 def betterstack_url(value: str) -> str | None:

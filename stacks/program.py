@@ -73,6 +73,9 @@ def build(cfg: stack_config.StackConfig) -> None:
         "VERCEL_PROJECT_ID": hosted.vercel_project_id,
         "API_BASE_URL": f"https://{cfg.dns.api_hostname}",
         "WEB_BASE_URL": cfg.dns.web_origin,
+        # deploy.yml creates the Sentry release and marks the deploy in this project.
+        "SENTRY_ORG": cfg.sentry.organization,
+        "SENTRY_PROJECT": service_telemetry.sentry.project.slug,
     }
     if cfg.github.pulumi_access_token is not None:
         prod_secrets["PULUMI_ACCESS_TOKEN"] = cfg.github.pulumi_access_token

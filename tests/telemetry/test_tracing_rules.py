@@ -126,3 +126,16 @@ def test_scrubbers() -> None:
     assert scrub_text("Authorization: Bearer abc123") == "Authorization: Bearer [redacted]"
     assert strip_query("https://u:p@h.test/a?b=c#d") == "https://h.test/a?[redacted]"
     assert strip_query("https://h.test/a") == "https://h.test/a"
+
+
+def test_release_is_app_version_then_railways_sha_then_the_stamped_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.telemetry_settings import release_version
+
+    stamp = tmp_path / "RELEASE"
+    assert release_version({}, stamp) == "dev"
+    stamp.write_text("0123456789abcdef0123456789abcdef01234567\n")
+    assert release_version({}, stamp) == "0123456789abcdef0123456789abcdef01234567"
+    assert release_version({"RAILWAY_GIT_COMMIT_SHA": "abc1234"}, stamp) == "abc1234"
+    assert release_version({"APP_VERSION": "v9", "RAILWAY_GIT_COMMIT_SHA": "abc1234"}) == "v9"
+    stamp.write_text("not a sha; rm -rf")
+    assert release_version({}, stamp) == "dev"
