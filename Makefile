@@ -68,6 +68,7 @@ bench: $(STAMP) ## Benchmarks -> build/bench/*.json (app: BENCH_STUDENTS, defaul
 	$(PY) -m tests.bench.policies_bench
 	.ci/ensure-system-packages
 	$(PY) -m tests.app.bench
+	$(PY) -m tests.bench.telemetry_bench
 
 dashboards: $(STAMP) ## Render Grafana dashboards and alert rules -> build/dashboards/
 	$(PY) -m dashboards.render --out build/dashboards --stack $(STACK)
