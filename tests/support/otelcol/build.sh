@@ -36,5 +36,5 @@ nice -n 10 "$dir/tools/builder" --config "$dir/manifest.yaml" > "$dir/build.log"
   exit 1
 }
 cp "$src/otelcol-careers-crm" "$bin"
-"$bin" --version >/dev/null
+"$bin" components >/dev/null
 touch "$dir/.careers-crm-ready"
