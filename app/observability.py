@@ -103,7 +103,19 @@ def scrub_event(event: Any, hint: Any) -> Any:
             logentry[key] = scrub_text(logentry[key])
     if isinstance(event.get("message"), str):
         event["message"] = scrub_text(event["message"])
+    if "extra" in event:  # e.g. sys.argv, which the SDK attaches to every event
+        event["extra"] = _scrub_tree(event["extra"])
     return event
+
+
+def _scrub_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return {k: _scrub_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub_tree(v) for v in value]
+    return value
 
 
 def init_sentry(settings: Settings) -> bool:
