@@ -21,6 +21,8 @@ from infra.supabase.resources import (
     PostgrestArgs,
     SmtpSettings,
 )
+from infra.upstash.redis import RedisArgs, RedisCache
+from infra.upstash.regions import RAILWAY_TO_UPSTASH
 from infra.vercel.web import WebFront, WebFrontArgs
 from stacks.config import ConfigError, StackConfig
 from stacks.telemetry import ServiceTelemetry
@@ -91,6 +93,19 @@ def build(cfg: StackConfig, storage: Storage, telemetry: ServiceTelemetry) -> Ho
         ),
     )
 
+    # The API's shared cache and rate limits, next to its Railway region; the URL (with the
+    # database password) goes to Railway as a secret and is never set by hand.
+    redis_url: pulumi.Output[str] | None = None
+    if cfg.upstash.enabled:
+        redis = RedisCache(
+            "redis",
+            RedisArgs(
+                database_name=f"careers-crm-{cfg.stack}",
+                primary_region=RAILWAY_TO_UPSTASH[rw.region],
+            ),
+        )
+        redis_url = redis.url
+
     railway = RailwayApp(
         "railway",
         RailwayArgs(
@@ -121,7 +136,7 @@ def build(cfg: StackConfig, storage: Storage, telemetry: ServiceTelemetry) -> Ho
                     **_optional_secrets(
                         {
                             "SUPABASE_JWT_SECRET": app.legacy_jwt_secret,
-                            "REDIS_URL": app.redis_url,
+                            "REDIS_URL": redis_url,
                         }
                     ),
                     **api_telemetry_secrets,

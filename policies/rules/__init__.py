@@ -12,6 +12,7 @@ from policies.rules import (
     sentry,
     stack,
     supabase,
+    upstash,
     vercel,
 )
 
@@ -24,6 +25,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + github.RULES
     + observability.RULES
     + sentry.RULES
+    + upstash.RULES
     + stack.RULES
 )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from stacks.config.cache import UpstashConfig, read_upstash
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
 from stacks.config.github import GitHubConfig, read_github
 from stacks.config.hosting import (
@@ -55,6 +56,7 @@ __all__ = [
     "StackConfig",
     "SupabaseConfig",
     "TelemetryConfig",
+    "UpstashConfig",
     "UptimeKumaConfig",
     "VercelConfig",
     "load",
@@ -77,6 +79,7 @@ class StackConfig:
     uptime_kuma: UptimeKumaConfig
     telemetry: TelemetryConfig
     sentry: SentryConfig
+    upstash: UpstashConfig
 
 
 def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
@@ -100,6 +103,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         uptime_kuma=read_uptime_kuma(reader),
         telemetry=read_telemetry(reader),
         sentry=read_sentry(reader, alerting.webhook_kind),
+        upstash=read_upstash(reader),
     )
     if reader.problems:
         raise ConfigError(reader.problems)

@@ -78,7 +78,6 @@ class AppConfig:
     email_from: str
     resend_api_key: pulumi.Output[str] | None
     legacy_jwt_secret: pulumi.Output[str] | None  # HS256 fallback while tokens migrate
-    redis_url: pulumi.Output[str] | None
     sentry_traces_sample_rate: float
 
 
@@ -188,7 +187,6 @@ def read_app(reader: Reader, domain: str) -> AppConfig:
         email_from=email_from,
         resend_api_key=reader.secret("app.resendApiKey"),
         legacy_jwt_secret=reader.secret("app.legacyJwtSecret", required=False),
-        redis_url=reader.secret("app.redisUrl", required=False),
         sentry_traces_sample_rate=sample_rate,
     )
 

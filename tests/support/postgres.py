@@ -97,8 +97,13 @@ def _as_nobody(cmd: list[str], home: Path) -> list[str]:
 
 
 @contextmanager
-def running_postgres(settings: dict[str, str] | None = None) -> Iterator[PostgresServer]:
-    """Start a fresh cluster, yield it, then stop it and remove its files."""
+def running_postgres(
+    settings: dict[str, str] | None = None, superuser: str = "postgres"
+) -> Iterator[PostgresServer]:
+    """Start a fresh cluster, yield it, then stop it and remove its files.
+
+    `superuser` names the bootstrap superuser (Supabase's is supabase_admin, which leaves the
+    name `postgres` free for the non-superuser role that runs migrations there)."""
     bin_dir = pg_bin_dir()
     root = Path(tempfile.mkdtemp(prefix="crm-pg-"))
     if os.geteuid() == 0:
@@ -112,7 +117,7 @@ def running_postgres(settings: dict[str, str] | None = None) -> Iterator[Postgre
                 "-D",
                 str(data),
                 "-U",
-                "postgres",
+                superuser,
                 "--auth=trust",
                 "-E",
                 "UTF8",
@@ -154,7 +159,7 @@ def running_postgres(settings: dict[str, str] | None = None) -> Iterator[Postgre
         check=True,
         capture_output=True,
     )
-    server = PostgresServer("127.0.0.1", port, "postgres", root, bin_dir)
+    server = PostgresServer("127.0.0.1", port, superuser, root, bin_dir)
     try:
         yield server
     finally:
