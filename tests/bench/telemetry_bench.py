@@ -79,7 +79,7 @@ def local_api(extra_env: dict[str, str]) -> Iterator[tuple[str, str]]:
     out = Path(os.environ.get("TMPDIR", "/tmp")) / f"crm-bench-{port}.log"
     with open(out, "wb") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.app.local"], cwd=ROOT, env=env, stdout=sink, stderr=sink
+            [sys.executable, "-m", "app.local"], cwd=ROOT, env=env, stdout=sink, stderr=sink
         )
     try:
         wait_for_port(port, timeout=120)

@@ -26,9 +26,7 @@ from prometheus_client import start_http_server
 from app.main import create_app
 from app.metrics import WorkerMetrics
 from app.migrate import migrate
-from dashboards.alerts import alert_rules
-from dashboards.catalog import dashboards, expressions, variable_queries
-from infra.uptime_kuma.names import (
+from common.monitor_names import (
     BACKUP_MONITOR,
     DRILL_MONITOR,
     KEEPALIVE_MONITOR,
@@ -37,6 +35,8 @@ from infra.uptime_kuma.names import (
     endpoint_monitor_name,
     push_url,
 )
+from dashboards.alerts import alert_rules
+from dashboards.catalog import dashboards, expressions, variable_queries
 from infra.uptime_kuma.provider import MonitorProvider, split_spec
 from infra.uptime_kuma.spec import MonitorSpec
 from tests.app.conftest import app_settings

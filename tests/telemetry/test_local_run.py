@@ -64,7 +64,7 @@ def local_run(
         env.pop("DATABASE_URL", None)
         with open(out, "wb") as sink:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "tests.app.local"],
+                [sys.executable, "-m", "app.local"],
                 cwd=ROOT,
                 env=env,
                 stdout=sink,
