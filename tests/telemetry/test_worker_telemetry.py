@@ -52,7 +52,8 @@ def refuse_second(record: dict[str, Any], attempt: int) -> tuple[int, dict[str, 
 
 @pytest.fixture(scope="module")
 def worker_run(postgres_server: PostgresServer, collector: RunningCollector) -> Iterator[WorkerRun]:
-    dsn = postgres_server.create_database(f"crm_telemetry_worker_{os.getpid()}")
+    name = f"crm_telemetry_worker_{os.getpid()}"
+    dsn = postgres_server.create_database(name)
     migrate(dsn)
     org = seed.organization(dsn, "Telemetry Centre")
     advisor = seed.member(dsn, org)
@@ -98,7 +99,7 @@ def worker_run(postgres_server: PostgresServer, collector: RunningCollector) -> 
         )
         assert done.returncode == 0, done.stderr + done.stdout
         yield WorkerRun(ids[0], ids[1], collector, logs, sentry, done.stdout + done.stderr)
-    postgres_server.drop_database(dsn.rsplit("/", 1)[-1].split("?")[0])
+    postgres_server.drop_database(name)
 
 
 def job_spans(run: WorkerRun) -> dict[str, dict[str, Any]]:
