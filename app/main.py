@@ -22,6 +22,7 @@ from app.metrics import ApiMetrics
 from app.observability import JsonFormatter, RequestContextMiddleware, init_sentry
 from app.ratelimit import RateLimiter
 from app.routes import notes, ops, pipeline, reminders, staff, students
+from app.secrets import SecretStore
 from app.settings import Settings
 from app.telemetry_logs import ShipperCollector
 
@@ -33,7 +34,8 @@ Supabase access token (`Authorization: Bearer <jwt>`); PostgreSQL row level secu
 each staff member to their organization. Errors are RFC 9457 `application/problem+json`."""
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, secrets: SecretStore | None = None) -> FastAPI:
+    """`secrets`: the Infisical folder the process started from, kept fresh (app/secrets.py)."""
     metrics = ApiMetrics(settings.version)
     metrics.registry.register(ShipperCollector(telemetry.current_shipper))
     tel = (
@@ -42,7 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
             service="crm-api",
             version=settings.version,
             format_entry=JsonFormatter().entry,
-            env=dict(os.environ),
+            env={**os.environ, **dict(settings.telemetry.otel_env)},
         )
         if settings.telemetry.otlp_endpoint or settings.telemetry.ships_logs
         else None
@@ -51,7 +53,10 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         init_sentry(settings)
-        pool = make_pool(settings)
+        pool = make_pool(
+            settings,
+            secrets.getter("DATABASE_URL", settings.database_url) if secrets else None,
+        )
         metrics.watch_pool(pool.get_stats)
         await pool.open(wait=False)
         http = httpx.AsyncClient(headers={"User-Agent": "crm-api"})
@@ -75,6 +80,8 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            if secrets is not None:
+                secrets.stop()
             await pool.close()
             await http.aclose()
             if redis_client is not None:

@@ -12,8 +12,9 @@ leaves through RedactingSpanExporter (app/telemetry_redact.py).
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,7 @@ def sampler_for(cfg: TelemetrySettings) -> Sampler | None:
     return ParentBased(TraceIdRatioBased(cfg.traces_sample_ratio))
 
 
-def resource_for(service: str, version: str, env: dict[str, str]) -> Resource:
+def resource_for(service: str, version: str, env: Mapping[str, str]) -> Resource:
     """OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES win over our default name; the version
     is always the deployed SHA (a stale resource attribute must not mislabel a release)."""
     attributes: dict[str, str] = {SERVICE_VERSION: version}
@@ -95,7 +96,7 @@ def start(
     service: str,
     version: str,
     format_entry: Callable[[logging.LogRecord], dict[str, Any]],
-    env: dict[str, str],
+    env: Mapping[str, str],
     with_metrics: bool = False,
 ) -> Telemetry:
     """Set up this process's telemetry once; later calls return the first one."""
@@ -103,6 +104,9 @@ def start(
     with _lock:
         if _active is not None:
             return _active
+        # The SDK reads OTEL_* from the process environment; Infisical's values (e.g. the
+        # OTLP headers) arrive in `env`, so they are made the process's before exporters start.
+        os.environ.update({k: v for k, v in env.items() if k.startswith("OTEL_")})
         tracer_provider = meter_provider = None
         if cfg.otlp_endpoint:
             tracer_provider = TracerProvider(

@@ -70,6 +70,9 @@ class TelemetrySettings:
     betterstack_url: str | None = None
     betterstack_token: str | None = field(default=None, repr=False)
     log_queue_lines: int = DEFAULT_LOG_QUEUE_LINES
+    # The OTEL_* entries of the environment read (Infisical's included): the SDK reads the
+    # process environment, so app.telemetry.start puts these there.
+    otel_env: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @property
     def ships_logs(self) -> bool:
@@ -155,4 +158,5 @@ class TelemetrySettings:
             betterstack_url=url if token else None,
             betterstack_token=token if url else None,
             log_queue_lines=queue,
+            otel_env=tuple(sorted((k, v) for k, v in e.items() if k.startswith("OTEL_"))),
         )

@@ -1,9 +1,10 @@
 """Telemetry part of the prod composition: the Sentry project and the Grafana Cloud token,
-turned into the variables both Railway services (API and worker) run with.
+turned into what both services (API and worker) run with.
 
 Built before hosting, so the services get the DSN and the OTLP credentials from the same
-plan that declares them: nothing is copied by hand. Secrets stay `pulumi.Output` secrets all
-the way to Railway's variables.
+plan that declares them: nothing is copied by hand. The credentials (`secret_variables`) are
+written to Infisical's prod:/api and prod:/worker folders, which the services read at start;
+the plain settings (`variables`) go to Railway.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ class ServiceTelemetry:
     variables: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_variables: dict[str, pulumi.Input[str]] = field(default_factory=dict)
 
-    def for_service(
-        self, service_name: str
-    ) -> tuple[dict[str, pulumi.Input[str]], dict[str, pulumi.Input[str]]]:
-        return {**self.variables, "OTEL_SERVICE_NAME": service_name}, dict(self.secret_variables)
+    def plain_for(self, service_name: str) -> dict[str, pulumi.Input[str]]:
+        """Railway's plain variables for one service (its OTEL_SERVICE_NAME included)."""
+        return {**self.variables, "OTEL_SERVICE_NAME": service_name}
 
 
 def _secret(value: pulumi.Output[str] | None, key: str) -> pulumi.Output[str]:

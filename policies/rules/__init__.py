@@ -6,9 +6,11 @@ from policies.model import Rule
 from policies.rules import (
     edge,
     github,
+    infisical,
     observability,
     r2,
     railway,
+    seams,
     sentry,
     stack,
     supabase,
@@ -25,7 +27,9 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + github.RULES
     + observability.RULES
     + sentry.RULES
+    + infisical.RULES
     + upstash.RULES
+    + seams.RULES
     + stack.RULES
 )
 

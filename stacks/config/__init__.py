@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+from pulumi.runtime.config import CONFIG
 
 from stacks.config.cache import UpstashConfig, read_upstash
+from stacks.config.declared import declared_keys
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
 from stacks.config.github import GitHubConfig, read_github
 from stacks.config.hosting import (
@@ -25,6 +27,7 @@ from stacks.config.hosting import (
     read_supabase,
     read_vercel,
 )
+from stacks.config.infisical import InfisicalConfig, read_infisical
 from stacks.config.observability import (
     AlertingConfig,
     GrafanaConfig,
@@ -49,6 +52,7 @@ __all__ = [
     "DnsConfig",
     "GitHubConfig",
     "GrafanaConfig",
+    "InfisicalConfig",
     "OAuthClientConfig",
     "R2Config",
     "RailwayConfig",
@@ -79,6 +83,7 @@ class StackConfig:
     uptime_kuma: UptimeKumaConfig
     telemetry: TelemetryConfig
     sentry: SentryConfig
+    infisical: InfisicalConfig
     upstash: UpstashConfig
 
 
@@ -103,8 +108,11 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         uptime_kuma=read_uptime_kuma(reader),
         telemetry=read_telemetry(reader),
         sentry=read_sentry(reader, alerting.webhook_kind),
+        infisical=read_infisical(reader),
         upstash=read_upstash(reader),
     )
+    if source is None:  # the engine's (or the offline runtime's) whole config
+        reader.known_keys(CONFIG.get().keys(), declared_keys())
     if reader.problems:
         raise ConfigError(reader.problems)
     return config
