@@ -121,7 +121,8 @@ def main() -> int:
             jwt_issuer=ISSUER,
             jwt_secret=secret,
             jwt_algorithms=("HS256",),
-            metrics_token=secrets.token_urlsafe(16),  # per run, like the JWT secret
+            # METRICS_TOKEN as in production when set (to scrape it), else one per run
+            metrics_token=os.environ.get("METRICS_TOKEN") or secrets.token_urlsafe(16),
             cors_allow_origins=(f"http://127.0.0.1:{web_port}",),
             log_level="INFO",
             version=release_version(os.environ),

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "bs-local-source-token"
 SHA = "4f1c2e9d8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e"
 SECRET_EMAIL = "ada.lovelace@students.demo"  # seeded by the local runner
+METRICS_TOKEN = "local-run-metrics-token"
 
 
 @dataclass
@@ -55,6 +56,7 @@ def local_run(
             "PORT": str(port),
             "WEB_PORT": str(web_port),
             "APP_VERSION": SHA,
+            "METRICS_TOKEN": METRICS_TOKEN,
             "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
             "OTEL_BSP_SCHEDULE_DELAY": "100",
             "TRACES_SAMPLE_RATIO": "1",
@@ -218,7 +220,7 @@ def test_latency_histogram_exemplars_carry_trace_ids_of_exported_traces(
     scrape = httpx.get(
         f"{local_run.base}/metrics",
         headers={
-            "Authorization": "Bearer local-metrics",
+            "Authorization": f"Bearer {METRICS_TOKEN}",
             "Accept": "application/openmetrics-text; version=1.0.0",
         },
         timeout=30,

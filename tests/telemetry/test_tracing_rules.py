@@ -139,3 +139,12 @@ def test_release_is_app_version_then_railways_sha_then_the_stamped_file(tmp_path
     assert release_version({"APP_VERSION": "v9", "RAILWAY_GIT_COMMIT_SHA": "abc1234"}) == "v9"
     stamp.write_text("not a sha; rm -rf")
     assert release_version({}, stamp) == "dev"
+
+
+def test_otel_values_read_from_infisical_are_kept_for_the_sdk() -> None:
+    """Infisical's OTEL_EXPORTER_OTLP_HEADERS arrives in the merged environment, not in
+    os.environ: the settings keep every OTEL_* entry for telemetry.start to hand over."""
+    env = {"OTEL_EXPORTER_OTLP_HEADERS": "Authorization=Basic%20eA==", "OTHER": "x"}
+    cfg = TelemetrySettings.from_env(env)
+    assert dict(cfg.otel_env) == {"OTEL_EXPORTER_OTLP_HEADERS": "Authorization=Basic%20eA=="}
+    assert "Basic" not in repr(cfg)

@@ -28,7 +28,7 @@ def test_policy_grants_only_telemetry_writes_on_the_stack() -> None:
     assert "token" in graph.options[token["urn"]]["additionalSecretOutputs"]
 
 
-def test_services_get_the_standard_otlp_variables() -> None:
+def test_services_get_the_standard_otlp_variables_and_credentials_via_infisical() -> None:
     graph = prod_graph()
     for service, name in (("railway-api-vars", "crm-api"), ("railway-worker-vars", "crm-worker")):
         plain = graph.named(service)["inputs"]["variables"]
@@ -40,6 +40,16 @@ def test_services_get_the_standard_otlp_variables() -> None:
         assert plain["BETTERSTACK_INGESTING_HOST"].endswith(".betterstackdata.com")
         for credential in ("OTEL_EXPORTER_OTLP_HEADERS", "BETTERSTACK_SOURCE_TOKEN"):
             assert credential not in plain
+    written = {
+        (r["inputs"]["path"], r["inputs"]["name"]): r
+        for r in graph.of_type("pulumi-python:dynamic/infisical:Secret")
+    }
+    token_urn = graph.named("grafana-telemetry-token")["urn"]
+    for folder in ("/api", "/worker"):  # Infisical, read by the services at start
+        headers = written[(folder, "OTEL_EXPORTER_OTLP_HEADERS")]
+        assert headers["inputs"]["value"] == "[secret]"
+        assert token_urn in headers["dependencies"]
+        assert written[(folder, "BETTERSTACK_SOURCE_TOKEN")]["inputs"]["value"] == "[secret]"
     assert "glc_" not in graph.text()
 
 

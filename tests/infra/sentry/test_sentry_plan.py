@@ -55,11 +55,19 @@ def test_both_alerts_post_to_the_grafana_contact_point_channel() -> None:
 
 
 def test_dsn_reaches_api_and_worker_only_as_a_secret() -> None:
+    """Written by Pulumi into Infisical prod:/api and prod:/worker (read at start), a secret;
+    never a plain Railway variable."""
     graph = prod_graph()
+    secrets = {
+        (r["inputs"]["path"], r["inputs"]["name"]): r
+        for r in graph.of_type("pulumi-python:dynamic/infisical:Secret")
+    }
+    for folder in ("/api", "/worker"):
+        dsn = secrets[(folder, "SENTRY_DSN")]
+        assert dsn["inputs"]["value"] == "[secret]" and dsn["inputs"]["sensitive"] is True
+        assert graph.named("sentry-key")["urn"] in dsn["dependencies"]
     for service in ("railway-api-vars", "railway-worker-vars"):
-        inputs = graph.named(service)["inputs"]
-        assert inputs["secret_variables"] == "[secret]"
-        assert "SENTRY_DSN" not in inputs["variables"]
+        assert "SENTRY_DSN" not in graph.named(service)["inputs"]["variables"]
     assert "ingest.sentry.io" not in graph.text()  # the DSN never appears in plain text
 
 
