@@ -40,7 +40,7 @@ def trace_ids() -> tuple[str, str]:
 
 
 class JsonFormatter(logging.Formatter):
-    converter = time.gmtime  # the "Z" in ts means UTC
+    converter = time.gmtime  # type: ignore[assignment]  # the "Z" in ts means UTC
 
     def entry(self, record: logging.LogRecord) -> dict[str, Any]:
         """The line as a dict: what stdout prints and what the log shipper sends."""

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from opentelemetry.sdk.trace import Event, ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
-from opentelemetry.util.types import AttributeValue
 
 REDACTED = "[redacted]"
 # Attribute keys never exported, by substring (lower case).
@@ -77,17 +77,17 @@ def _keep_key(key: str) -> bool:
     return not any(part in lowered for part in _DROP_KEY_PARTS)
 
 
-def _clean_value(key: str, value: AttributeValue) -> AttributeValue:
+def _clean_value(key: str, value: Any) -> Any:
     if isinstance(value, str):
         if key in _URL_KEYS:
             return scrub_text(strip_query(value))
         return scrub_text(value)
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
-        return tuple(scrub_text(v) if isinstance(v, str) else v for v in value)  # type: ignore[return-value]
+        return tuple(scrub_text(v) if isinstance(v, str) else v for v in value)
     return value
 
 
-def clean_attributes(attributes: Mapping[str, AttributeValue] | None) -> dict[str, AttributeValue]:
+def clean_attributes(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
     """The attributes allowed out, with their values scrubbed."""
     return {k: _clean_value(k, v) for k, v in (attributes or {}).items() if _keep_key(k)}
 
