@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from app.telemetry_settings import TelemetrySettings, release_version
+
 ALLOWED_JWT_ALGORITHMS = ("RS256", "ES256", "EdDSA", "HS256")
 
 
@@ -45,7 +47,8 @@ class Settings:
     prepare_threshold: int | None = 5
     cors_allow_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
-    version: str = "dev"
+    version: str = "dev"  # the deployed git SHA: Sentry release, OTel service.version
+    telemetry: TelemetrySettings = field(default_factory=TelemetrySettings)
 
     @property
     def effective_jwks_url(self) -> str:
@@ -148,7 +151,8 @@ class Settings:
                 o.strip() for o in (text("CORS_ALLOW_ORIGINS") or "").split(",") if o.strip()
             ),
             log_level=log_level,
-            version=text("APP_VERSION", "dev") or "dev",
+            version=release_version(e),
+            telemetry=TelemetrySettings.from_env(e, problems),
         )
         if problems:
             raise SettingsError("invalid settings:\n  - " + "\n  - ".join(problems))

@@ -27,6 +27,7 @@ from infra.upstash.regions import RAILWAY_TO_UPSTASH
 from infra.vercel.web import WebFront, WebFrontArgs
 from stacks import secrets
 from stacks.config import ConfigError, StackConfig
+from stacks.telemetry import ServiceTelemetry
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,16 @@ def _required(value: pulumi.Output[str] | None, key: str) -> pulumi.Output[str]:
     return value
 
 
-def build(cfg: StackConfig, storage: Storage, vault: InfisicalSecrets) -> Hosting:
+def build(
+    cfg: StackConfig, storage: Storage, vault: InfisicalSecrets, telemetry: ServiceTelemetry
+) -> Hosting:
+    """`telemetry` adds the plain OTLP and Better Stack settings to both services (their
+    credentials are in Infisical, published by the program)."""
     sb, rw, dns, app = cfg.supabase, cfg.railway, cfg.dns, cfg.app
     api_plain, api_secret = secrets.runtime_variables(vault, cfg, "api")
     worker_plain, worker_secret = secrets.runtime_variables(vault, cfg, "worker")
+    api_plain |= telemetry.plain_for("crm-api")
+    worker_plain |= telemetry.plain_for("crm-worker")
     api_origin = f"https://{dns.api_hostname}"
     oauth = {name: OAuthClient(c.client_id, c.secret) for name, c in sb.oauth.items()}
 

@@ -11,6 +11,7 @@ from policies.rules import (
     r2,
     railway,
     seams,
+    sentry,
     stack,
     supabase,
     upstash,
@@ -25,6 +26,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + sentry.RULES
     + infisical.RULES
     + upstash.RULES
     + seams.RULES

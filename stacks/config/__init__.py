@@ -31,9 +31,13 @@ from stacks.config.infisical import InfisicalConfig, read_infisical
 from stacks.config.observability import (
     AlertingConfig,
     GrafanaConfig,
+    SentryConfig,
+    TelemetryConfig,
     UptimeKumaConfig,
     read_alerting,
     read_grafana,
+    read_sentry,
+    read_telemetry,
     read_uptime_kuma,
 )
 from stacks.config.reader import PROJECT, ConfigError, Reader
@@ -52,8 +56,10 @@ __all__ = [
     "OAuthClientConfig",
     "R2Config",
     "RailwayConfig",
+    "SentryConfig",
     "StackConfig",
     "SupabaseConfig",
+    "TelemetryConfig",
     "UpstashConfig",
     "UptimeKumaConfig",
     "VercelConfig",
@@ -75,6 +81,8 @@ class StackConfig:
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    telemetry: TelemetryConfig
+    sentry: SentryConfig
     infisical: InfisicalConfig
     upstash: UpstashConfig
 
@@ -84,6 +92,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
     reader = Reader(source or pulumi.Config(PROJECT))
     stack_name = stack or pulumi.get_stack()
     dns = read_dns(reader)
+    alerting = read_alerting(reader)
     config = StackConfig(
         stack=stack_name,
         dns=dns,
@@ -94,9 +103,11 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         railway=read_railway(reader),
         app=read_app(reader, dns.domain),
         vercel=read_vercel(reader),
-        alerting=read_alerting(reader),
+        alerting=alerting,
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        telemetry=read_telemetry(reader),
+        sentry=read_sentry(reader, alerting.webhook_kind),
         infisical=read_infisical(reader),
         upstash=read_upstash(reader),
     )

@@ -78,8 +78,9 @@ class AppConfig:
 
     email_from: str
     sentry_traces_sample_rate: float
-    # RESEND_API_KEY, SENTRY_DSN, REDIS_URL, SUPABASE_JWT_SECRET: person-made, entered into
-    # Infisical (prod:/api, prod:/worker) once; Pulumi never holds them.
+    # RESEND_API_KEY, REDIS_URL, SUPABASE_JWT_SECRET: person-made, entered into Infisical
+    # (prod:/api, prod:/worker) once; Pulumi never holds them. SENTRY_DSN and the OTLP and
+    # Better Stack credentials are written there by Pulumi (stacks/telemetry.py).
 
 
 @dataclass(frozen=True)
