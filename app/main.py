@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app import problems
+from app import email_events, problems
 from app.auth import JwtVerifier
 from app.cache import StudentCache
 from app.db import make_pool
@@ -77,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     for module in (students, pipeline, notes, reminders, staff, ops):
         app.include_router(module.router)
+    app.include_router(email_events.router)
     if settings.cors_allow_origins:
         app.add_middleware(
             CORSMiddleware,

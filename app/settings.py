@@ -41,6 +41,7 @@ class Settings:
     # transaction mode that cannot keep them (Supabase's port 6543 without prepared support).
     prepare_threshold: int | None = 5
     cors_allow_origins: tuple[str, ...] = ()
+    resend_webhook_secret: str | None = field(default=None, repr=False)  # whsec_... (Svix)
     log_level: str = "INFO"
     version: str = "dev"
 
@@ -123,6 +124,11 @@ class Settings:
         log_level = (text("LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             problems.append(f"LOG_LEVEL={log_level!r}: use DEBUG, INFO, WARNING or ERROR")
+        webhook_secret = text("RESEND_WEBHOOK_SECRET")
+        if webhook_secret is not None and not webhook_secret.startswith("whsec_"):
+            problems.append(
+                "RESEND_WEBHOOK_SECRET must be the webhook's signing secret (whsec_...)"
+            )
         settings = cls(
             database_url=database_url or "",
             jwt_issuer=issuer or "",
@@ -143,6 +149,7 @@ class Settings:
             cors_allow_origins=tuple(
                 o.strip() for o in (text("CORS_ALLOW_ORIGINS") or "").split(",") if o.strip()
             ),
+            resend_webhook_secret=webhook_secret,
             log_level=log_level,
             version=text("APP_VERSION", "dev") or "dev",
         )

@@ -12,6 +12,7 @@ import pulumi
 
 from infra.r2.storage import Storage
 from infra.railway.component import ApiServiceArgs, RailwayApp, RailwayArgs, WorkerServiceArgs
+from infra.resend.component import EmailDomain
 from infra.supabase.component import SupabaseProject, SupabaseProjectArgs
 from infra.supabase.resources import (
     AuthConfigArgs,
@@ -50,7 +51,7 @@ def _optional_secrets(
     return {name: value for name, value in values.items() if value is not None}
 
 
-def build(cfg: StackConfig, storage: Storage) -> Hosting:
+def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
     sb, rw, dns, app = cfg.supabase, cfg.railway, cfg.dns, cfg.app
     database_url = _required(sb.database_url, "supabase.databaseUrl")
     api_origin = f"https://{dns.api_hostname}"
@@ -84,6 +85,8 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
             postgrest=PostgrestArgs(sb.project_ref, sb.exposed_schemas, sb.max_rows),
             postgres=PostgresArgs(sb.project_ref, sb.statement_timeout),
         ),
+        # Auth mail goes out through Resend SMTP from the sending domain: verify it first.
+        opts=pulumi.ResourceOptions(depends_on=[mail.verification]),
     )
 
     railway = RailwayApp(
@@ -112,6 +115,8 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                     "R2_SECRET_ACCESS_KEY": storage.app_token.secret_access_key,
                     # Grafana Cloud's scrape job presents the same token (stacks/observability).
                     "METRICS_TOKEN": _required(cfg.grafana.metrics_token, "grafana.metricsToken"),
+                    # Resend's bounce/complaint webhook signs with this (app/email_events.py).
+                    "RESEND_WEBHOOK_SECRET": mail.webhook.signing_secret,
                     **_optional_secrets(
                         {
                             "SUPABASE_JWT_SECRET": app.legacy_jwt_secret,
@@ -129,7 +134,7 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                 },
             ),
         ),
-        opts=pulumi.ResourceOptions(depends_on=[supabase]),
+        opts=pulumi.ResourceOptions(depends_on=[supabase, mail.verification]),
     )
 
     web = WebFront(

@@ -13,7 +13,7 @@ from infra.github.repository import (
 )
 from infra.r2.storage import Storage, StorageArgs
 from stacks import config as stack_config
-from stacks import hosting, observability
+from stacks import email, hosting, observability
 
 
 def build(cfg: stack_config.StackConfig) -> None:
@@ -37,7 +37,8 @@ def build(cfg: stack_config.StackConfig) -> None:
 
     # Supabase settings, the API and Uptime Kuma on Railway, the web front on Vercel; their
     # DNS targets (Railway's required CNAME, Vercel's recommended CNAME) feed the edge.
-    hosted = hosting.build(cfg, storage)
+    mail = email.build(cfg)  # sending domain + DNS first: Supabase and the worker send from it
+    hosted = hosting.build(cfg, storage, mail)
     api_target: pulumi.Input[str] = hosted.api_target
     web_target: pulumi.Input[str] = hosted.web_target
 
@@ -120,6 +121,7 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("railwayApiServiceId", hosted.railway_api_service_id)
     pulumi.export("vercelProjectId", hosted.vercel_project_id)
     observability.export(observed)
+    email.export(mail)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policies.model import Rule
-from policies.rules import edge, github, observability, r2, railway, stack, supabase, vercel
+from policies.rules import edge, email, github, observability, r2, railway, stack, supabase, vercel
 
 ALL_RULES: tuple[Rule, ...] = tuple(
     edge.RULES
@@ -14,6 +14,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + github.RULES
     + observability.RULES
     + stack.RULES
+    + email.RULES
 )
 
 

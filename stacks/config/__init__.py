@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
+from stacks.config.email import EmailConfig, read_email
 from stacks.config.github import GitHubConfig, read_github
 from stacks.config.hosting import (
     AppConfig,
@@ -42,6 +43,7 @@ __all__ = [
     "CloudflareConfig",
     "ConfigError",
     "DnsConfig",
+    "EmailConfig",
     "GitHubConfig",
     "GrafanaConfig",
     "OAuthClientConfig",
@@ -65,6 +67,7 @@ class StackConfig:
     supabase: SupabaseConfig
     railway: RailwayConfig
     app: AppConfig
+    email: EmailConfig
     vercel: VercelConfig
     alerting: AlertingConfig
     grafana: GrafanaConfig
@@ -85,6 +88,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         supabase=read_supabase(reader, dns),
         railway=read_railway(reader),
         app=read_app(reader, dns.domain),
+        email=read_email(reader, dns.domain),
         vercel=read_vercel(reader),
         alerting=read_alerting(reader),
         grafana=read_grafana(reader),
