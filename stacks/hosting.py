@@ -25,6 +25,9 @@ from infra.supabase.resources import (
 from infra.vercel.web import WebFront, WebFrontArgs
 from stacks.config import ConfigError, StackConfig
 
+# Our config names -> Supabase Auth's provider names (/authorize?provider=...).
+AUTH_PROVIDER_NAMES = {"google": "google", "github": "github", "linkedin": "linkedin_oidc"}
+
 
 @dataclass(frozen=True)
 class Hosting:
@@ -147,6 +150,11 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
             api_url=api_origin,
             supabase_url=sb.api_url,
             supabase_anon_key=_required(sb.anon_key, "supabase.anonKey"),
+            extra_variables={
+                "TURNSTILE_SITE_KEY": sb.captcha_site_key,
+                # Social buttons for exactly the providers AuthConfig enables (Supabase names).
+                "AUTH_PROVIDERS": ",".join(AUTH_PROVIDER_NAMES[name] for name in sorted(oauth)),
+            },
         ),
     )
 

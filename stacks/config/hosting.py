@@ -42,6 +42,7 @@ class SupabaseConfig:
     password_min_length: int
     leaked_password_check: bool
     captcha_secret: pulumi.Output[str] | None
+    captcha_site_key: str  # public: the web front renders the Turnstile widget with it
     smtp_host: str
     smtp_port: int
     smtp_user: str
@@ -110,6 +111,15 @@ def _oauth(reader: Reader, name: str) -> OAuthClientConfig | None:
     return None if secret is None else OAuthClientConfig(client_id, secret)
 
 
+_TURNSTILE_SITE_KEY_RE = re.compile(r"^[0-3]x[0-9A-Za-z_-]{20,40}$")
+
+
+def _site_key_check(value: str) -> str | None:
+    if _TURNSTILE_SITE_KEY_RE.match(value):
+        return None
+    return f"must be the Turnstile widget's site key (0x4AAAA...); got {value!r}"
+
+
 def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
     def ref_check(value: str) -> str | None:
         return (
@@ -154,6 +164,7 @@ def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
         password_min_length=reader.integer("supabase.passwordMinLength", 12, minimum=8, maximum=72),
         leaked_password_check=reader.boolean("supabase.leakedPasswordCheck", False),
         captcha_secret=reader.secret("supabase.captchaSecret"),
+        captcha_site_key=reader.string("supabase.captchaSiteKey", check=_site_key_check),
         smtp_host=reader.string("supabase.smtpHost", "smtp.resend.com"),
         smtp_port=reader.integer("supabase.smtpPort", 465, minimum=1, maximum=65535),
         smtp_user=reader.string("supabase.smtpUser", "resend"),
