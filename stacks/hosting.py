@@ -23,7 +23,7 @@ from infra.supabase.resources import (
     SmtpSettings,
 )
 from infra.vercel.web import WebFront, WebFrontArgs
-from stacks.config import ConfigError, StackConfig
+from stacks.config import AppConfig, ConfigError, StackConfig
 
 # Our config names -> Supabase Auth's provider names (/authorize?provider=...).
 AUTH_PROVIDER_NAMES = {"google": "google", "github": "github", "linkedin": "linkedin_oidc"}
@@ -52,6 +52,17 @@ def _optional_secrets(
     values: dict[str, pulumi.Output[str] | None],
 ) -> dict[str, pulumi.Input[str]]:
     return {name: value for name, value in values.items() if value is not None}
+
+
+def _legacy_crm_variables(app: AppConfig) -> dict[str, str]:
+    """The old CRM's token window, as plain variables the audit reads (CRM-APP-001)."""
+    if app.legacy_crm is None:
+        return {}
+    return {
+        "LEGACY_CRM_JWT_ISSUER": app.legacy_crm.issuer,
+        "LEGACY_CRM_TOKENS_SINCE": app.legacy_crm.since.isoformat(),
+        "LEGACY_CRM_TOKENS_UNTIL": app.legacy_crm.until.isoformat(),
+    }
 
 
 def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
@@ -108,6 +119,7 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
                     "JWT_ISSUER": f"{sb.api_url}/auth/v1",
                     "SUPABASE_JWKS_URL": f"{sb.api_url}/auth/v1/.well-known/jwks.json",
                     "CORS_ALLOW_ORIGINS": dns.web_origin,
+                    **_legacy_crm_variables(app),
                     "SENTRY_TRACES_SAMPLE_RATE": str(app.sentry_traces_sample_rate),
                     "R2_ENDPOINT": storage.s3_endpoint,
                     "R2_UPLOADS_BUCKET": storage.uploads_bucket,
@@ -123,6 +135,9 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
                     **_optional_secrets(
                         {
                             "SUPABASE_JWT_SECRET": app.legacy_jwt_secret,
+                            "LEGACY_CRM_JWT_SECRET": app.legacy_crm.secret
+                            if app.legacy_crm
+                            else None,
                             "REDIS_URL": app.redis_url,
                             "SENTRY_DSN": app.sentry_dsn,
                         }
@@ -151,7 +166,8 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
             supabase_url=sb.api_url,
             supabase_anon_key=_required(sb.anon_key, "supabase.anonKey"),
             extra_variables={
-                "TURNSTILE_SITE_KEY": sb.captcha_site_key,
+                # Public: the widget's site key (Cloudflare's API names widgets by it).
+                "TURNSTILE_WIDGET_ID": sb.captcha_site_key,
                 # Social buttons for exactly the providers AuthConfig enables (Supabase names).
                 "AUTH_PROVIDERS": ",".join(AUTH_PROVIDER_NAMES[name] for name in sorted(oauth)),
             },

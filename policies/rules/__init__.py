@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from policies.model import Rule
-from policies.rules import edge, email, github, observability, r2, railway, stack, supabase, vercel
+from policies.rules import (
+    edge,
+    email,
+    github,
+    legacy_tokens,
+    observability,
+    r2,
+    railway,
+    stack,
+    supabase,
+    vercel,
+)
 
 ALL_RULES: tuple[Rule, ...] = tuple(
     edge.RULES
@@ -15,6 +26,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + observability.RULES
     + stack.RULES
     + email.RULES
+    + legacy_tokens.RULES
 )
 
 

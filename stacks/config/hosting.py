@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pulumi
 
@@ -73,12 +74,23 @@ class RailwayConfig:
 
 
 @dataclass(frozen=True)
+class LegacyCrmTokens:
+    """The old CRM's JWTs (issuer + HS256 secret), accepted by the API from `since` to `until`."""
+
+    issuer: str
+    secret: pulumi.Output[str]
+    since: date
+    until: date
+
+
+@dataclass(frozen=True)
 class AppConfig:
     """Settings of the CRM app's processes on Railway (API and reminder worker)."""
 
     email_from: str
     resend_api_key: pulumi.Output[str] | None
     legacy_jwt_secret: pulumi.Output[str] | None  # HS256 fallback while tokens migrate
+    legacy_crm: LegacyCrmTokens | None  # the old CRM's own tokens, for a bounded window
     redis_url: pulumi.Output[str] | None
     sentry_dsn: pulumi.Output[str] | None
     sentry_traces_sample_rate: float
@@ -111,11 +123,11 @@ def _oauth(reader: Reader, name: str) -> OAuthClientConfig | None:
     return None if secret is None else OAuthClientConfig(client_id, secret)
 
 
-_TURNSTILE_SITE_KEY_RE = re.compile(r"^[0-3]x[0-9A-Za-z_-]{20,40}$")
+_TURNSTILE_WIDGET_ID_RE = re.compile(r"^[0-3]x[0-9A-Za-z_-]{20,40}$")
 
 
 def _site_key_check(value: str) -> str | None:
-    if _TURNSTILE_SITE_KEY_RE.match(value):
+    if _TURNSTILE_WIDGET_ID_RE.match(value):
         return None
     return f"must be the Turnstile widget's site key (0x4AAAA...); got {value!r}"
 
@@ -197,6 +209,7 @@ def read_app(reader: Reader, domain: str) -> AppConfig:
         reader.problem("app.sentryTracesSampleRate", f"must be a number from 0 to 1, got {rate!r}")
         sample_rate = 0.1
     return AppConfig(
+        legacy_crm=_legacy_crm(reader),
         email_from=email_from,
         resend_api_key=reader.secret("app.resendApiKey"),
         legacy_jwt_secret=reader.secret("app.legacyJwtSecret", required=False),
@@ -204,6 +217,29 @@ def read_app(reader: Reader, domain: str) -> AppConfig:
         sentry_dsn=reader.secret("app.sentryDsn", required=False),
         sentry_traces_sample_rate=sample_rate,
     )
+
+
+def _legacy_crm(reader: Reader) -> LegacyCrmTokens | None:
+    keys = ("app.legacyCrmIssuer", "app.legacyCrmTokensSince", "app.legacyCrmTokensUntil")
+    raw = {key: reader.raw(key) for key in keys}
+    secret = reader.secret("app.legacyCrmSecret", required=any(raw.values()))
+    if not any(raw.values()):
+        return None
+    dates: dict[str, date] = {}
+    for key in keys:
+        if raw[key] is None:
+            reader.problem(key, "is required while the old CRM's tokens are accepted")
+        elif key != "app.legacyCrmIssuer":
+            try:
+                dates[key] = date.fromisoformat(str(raw[key]))
+            except ValueError:
+                reader.problem(key, f"must be a date such as 2027-02-28; got {raw[key]!r}")
+    since, until = dates.get(keys[1]), dates.get(keys[2])
+    if since is not None and until is not None and until < since:
+        reader.problem(keys[2], "must not be before app.legacyCrmTokensSince")
+    if secret is None or since is None or until is None or raw[keys[0]] is None:
+        return None
+    return LegacyCrmTokens(str(raw[keys[0]]), secret, since, until)
 
 
 def read_railway(reader: Reader) -> RailwayConfig:

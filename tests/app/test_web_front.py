@@ -87,7 +87,7 @@ def web_front(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict
                 "API_URL": api_url,
                 "SUPABASE_URL": auth_origin,
                 "SUPABASE_ANON_KEY": FAKE_ANON_KEY,
-                "TURNSTILE_SITE_KEY": "1x00000000000000000000AA",  # Cloudflare's test key
+                "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",  # Cloudflare's test key
                 "TURNSTILE_SCRIPT_URL": f"{web_origin}/turnstile.js",
             },
         )
@@ -212,7 +212,7 @@ def test_build_refuses_missing_or_insecure_settings(tmp_path: Path) -> None:
             "API_URL": "http://api.example.test",
             "SUPABASE_URL": "https://x.supabase.co",
             "SUPABASE_ANON_KEY": "fake",
-            "TURNSTILE_SITE_KEY": "1x00000000000000000000AA",
+            "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",
         },
     )
     assert r.returncode != 0 and "must be an https:// URL" in r.stderr

@@ -37,6 +37,7 @@ class AuthStandIn:
     identity: Identity
     users: dict[str, uuid.UUID]  # email -> user id (create_user is false: no sign-up)
     captcha_required: bool = True
+    service_key: str = "fake-service-role-key-for-tests"
     access_token_seconds: int = 3600
     mailbox: list[dict[str, str]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -145,6 +146,32 @@ def _handler(state: AuthStandIn) -> type[BaseHTTPRequestHandler]:
                     )
                     state.mailbox.append({"to": email, "link": verify})
                 self._reply(200, {})  # same answer for unknown addresses: no enumeration
+            elif path == "/invite":  # admin only (service role), sends the invitation mail
+                if self.headers.get("Authorization") != f"Bearer {state.service_key}":
+                    self._error(401, "no_authorization", "This endpoint requires a valid JWT")
+                    return
+                email = body["email"].lower()
+                if email in state.users:
+                    self._error(
+                        422,
+                        "email_exists",
+                        "A user with this email address has already been registered",
+                    )
+                    return
+                user = uuid.uuid4()
+                state.users[email] = user
+                state.mailbox.append(
+                    {"to": email, "link": f"invite:{query.get('redirect_to', '')}"}
+                )
+                self._reply(
+                    200,
+                    {
+                        "id": str(user),
+                        "aud": "authenticated",
+                        "role": "authenticated",
+                        "email": email,
+                    },
+                )
             elif path == "/token" and query.get("grant_type") == "refresh_token":
                 with state._lock:
                     user = state.refresh_tokens.pop(body["refresh_token"], None)

@@ -99,7 +99,7 @@ def journey(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict[s
                 "API_URL": api_url,
                 "SUPABASE_URL": auth.origin,
                 "SUPABASE_ANON_KEY": FAKE_ANON_KEY,
-                "TURNSTILE_SITE_KEY": PASS_SITE_KEY,
+                "TURNSTILE_WIDGET_ID": PASS_SITE_KEY,
                 "TURNSTILE_SCRIPT_URL": f"{web_origin}/turnstile.js",
                 "AUTH_PROVIDERS": ",".join(enabled_providers()),
             },

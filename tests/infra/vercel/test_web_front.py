@@ -30,7 +30,7 @@ def test_variables_mark_the_anon_key_sensitive_and_never_carry_the_service_role_
         "API_URL",
         "SUPABASE_URL",
         "SUPABASE_ANON_KEY",
-        "TURNSTILE_SITE_KEY",  # public widget key (CAPTCHA on /otp)
+        "TURNSTILE_WIDGET_ID",  # public widget key (CAPTCHA on /otp)
         "AUTH_PROVIDERS",  # the social buttons the front shows
     }
     assert variables["SUPABASE_ANON_KEY"]["sensitive"] is True
