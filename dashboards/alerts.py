@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from common.monitor_names import endpoint_monitor_name
 from dashboards import queries as q
-from infra.uptime_kuma.names import endpoint_monitor_name
 
 RUNBOOK_DOC = "docs/observability.md"
 EXPR_DATASOURCE = "__expr__"

@@ -7,7 +7,7 @@ Grafana Cloud stack can hold several environments.
 
 from __future__ import annotations
 
-from infra.uptime_kuma.names import BACKUP_MONITOR, DRILL_MONITOR, READINESS_MONITOR
+from common.monitor_names import BACKUP_MONITOR, DRILL_MONITOR, READINESS_MONITOR
 
 # app/metrics.py -- API process
 REQUEST_DURATION = "crm_http_request_duration_seconds"

@@ -22,6 +22,8 @@ from infra.supabase.resources import (
     PostgrestArgs,
     SmtpSettings,
 )
+from infra.upstash.redis import RedisArgs, RedisCache
+from infra.upstash.regions import RAILWAY_TO_UPSTASH
 from infra.vercel.web import WebFront, WebFrontArgs
 from stacks.config import AppConfig, ConfigError, StackConfig
 
@@ -35,10 +37,11 @@ class Hosting:
     web_target: pulumi.Output[str]
     uptime_kuma_url: pulumi.Output[str]
     supabase_url: str
-    # Ids the deploy workflow needs (RAILWAY_SERVICE_ID, RAILWAY_ENVIRONMENT_ID, VERCEL_*).
+    # Ids the deploy workflow needs (RAILWAY_*_SERVICE_ID, RAILWAY_ENVIRONMENT_ID, VERCEL_*).
     railway_project_id: pulumi.Output[str]
     railway_environment_id: pulumi.Output[str]
     railway_api_service_id: pulumi.Output[str]
+    railway_worker_service_id: pulumi.Output[str]
     vercel_project_id: pulumi.Output[str]
 
 
@@ -103,6 +106,19 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
         opts=pulumi.ResourceOptions(depends_on=[mail.verification]),
     )
 
+    # The API's shared cache and rate limits, next to its Railway region; the URL (with the
+    # database password) goes to Railway as a secret and is never set by hand.
+    redis_url: pulumi.Output[str] | None = None
+    if cfg.upstash.enabled:
+        redis = RedisCache(
+            "redis",
+            RedisArgs(
+                database_name=f"careers-crm-{cfg.stack}",
+                primary_region=RAILWAY_TO_UPSTASH[rw.region],
+            ),
+        )
+        redis_url = redis.url
+
     railway = RailwayApp(
         "railway",
         RailwayArgs(
@@ -138,7 +154,7 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
                             "LEGACY_CRM_JWT_SECRET": app.legacy_crm.secret
                             if app.legacy_crm
                             else None,
-                            "REDIS_URL": app.redis_url,
+                            "REDIS_URL": redis_url,
                             "SENTRY_DSN": app.sentry_dsn,
                         }
                     ),
@@ -184,5 +200,6 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
         railway_project_id=railway.project.id,
         railway_environment_id=railway.environment.id,
         railway_api_service_id=railway.api.id,
+        railway_worker_service_id=railway.worker.id,
         vercel_project_id=web.project.id,
     )

@@ -64,7 +64,10 @@ def build(cfg: stack_config.StackConfig) -> None:
     # Secrets live in environments (never repository-wide); values Pulumi knows are kept in
     # step with the stack, tokens only a person can create are set by hand (docs/runbooks.md).
     prod_secrets: dict[str, pulumi.Input[str]] = {
+        # Every Railway service that runs our code is deployed by deploy.yml from the same
+        # commit (tests/workflows/test_deploy_services.py derives the list from the plan).
         "RAILWAY_SERVICE_ID": hosted.railway_api_service_id,
+        "RAILWAY_WORKER_SERVICE_ID": hosted.railway_worker_service_id,
         "RAILWAY_ENVIRONMENT_ID": hosted.railway_environment_id,
         "VERCEL_PROJECT_ID": hosted.vercel_project_id,
         "API_BASE_URL": f"https://{cfg.dns.api_hostname}",
@@ -119,6 +122,7 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("railwayProjectId", hosted.railway_project_id)
     pulumi.export("railwayEnvironmentId", hosted.railway_environment_id)
     pulumi.export("railwayApiServiceId", hosted.railway_api_service_id)
+    pulumi.export("railwayWorkerServiceId", hosted.railway_worker_service_id)
     pulumi.export("vercelProjectId", hosted.vercel_project_id)
     observability.export(observed)
     email.export(mail)

@@ -74,6 +74,14 @@ class Repository(pulumi.ComponentResource):
             security_and_analysis=security,
             opts=pulumi.ResourceOptions(parent=self, protect=True),
         )
+        # Security update PRs for vulnerable dependencies (needs vulnerability_alerts above);
+        # version updates are .github/dependabot.yml's job.
+        github.RepositoryDependabotSecurityUpdates(
+            f"{name}-dependabot-security-updates",
+            repository=repo.name,
+            enabled=True,
+            opts=child,
+        )
 
         github.RepositoryRuleset(
             f"{name}-default-branch",

@@ -25,8 +25,9 @@ from infra.railway.resources import (
     Variables,
     Volume,
 )
+from infra.uptime_kuma.image import uptime_kuma_image
 
-UPTIME_KUMA_IMAGE = "louislam/uptime-kuma:2"
+UPTIME_KUMA_IMAGE = uptime_kuma_image()
 UPTIME_KUMA_DATA = "/app/data"
 UPTIME_KUMA_PORT = 3001
 

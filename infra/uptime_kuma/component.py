@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import pulumi
 
-from infra.uptime_kuma.names import (
+from common.monitor_names import (
     BACKUP_MONITOR,
     DRILL_MONITOR,
     KEEPALIVE_MONITOR,

@@ -13,6 +13,7 @@ from policies.rules import (
     railway,
     stack,
     supabase,
+    upstash,
     vercel,
 )
 
@@ -24,6 +25,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + upstash.RULES
     + stack.RULES
     + email.RULES
     + legacy_tokens.RULES

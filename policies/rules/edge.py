@@ -139,17 +139,18 @@ def _hsts_ok(value: Any) -> bool:
 
 
 def _hsts_problems(value: Any) -> list[str]:
-    hsts = get(value, "strictTransportSecurity")
+    # Cloudflare's API keys (snake_case): camelCase never converges (infra/cloudflare/tls.py).
+    hsts = get(value, "strict_transport_security")
     if not isinstance(hsts, dict):
-        return ["strictTransportSecurity is not set"]
+        return ["strict_transport_security is not set"]
     problems = []
     if get(hsts, "enabled") is not True:
         problems.append("HSTS is disabled")
-    max_age = number(get(hsts, "maxAge"))
+    max_age = number(get(hsts, "max_age"))
     if max_age is None or max_age < HSTS_MIN_SECONDS:
-        problems.append(f"maxAge {get(hsts, 'maxAge')} is under {HSTS_MIN_SECONDS} s (6 months)")
-    if get(hsts, "includeSubdomains") is not True:
-        problems.append("includeSubdomains is off")
+        problems.append(f"max_age {get(hsts, 'max_age')} is under {HSTS_MIN_SECONDS} s (6 months)")
+    if get(hsts, "include_subdomains") is not True:
+        problems.append("include_subdomains is off")
     return problems
 
 
@@ -163,15 +164,15 @@ def _hsts_problems(value: Any) -> list[str]:
     description="Browsers must refuse plain HTTP to every CRM host for six months after "
     "a visit (Strict-Transport-Security max-age >= 15724800; "
     "includeSubDomains).",
-    remediation="In the 'security_header' ZoneSetting set strictTransportSecurity "
-    "enabled=true, maxAge>=15724800, includeSubdomains=true.",
+    remediation="In the 'security_header' ZoneSetting set strict_transport_security "
+    "enabled=true, max_age>=15724800, include_subdomains=true (Cloudflare's snake_case keys).",
 )
 def hsts(args: StackValidationArgs) -> Iterator[Violation]:
     for v in _require_setting(
         args,
         "security_header",
         _hsts_ok,
-        f"enabled, maxAge >= {HSTS_MIN_SECONDS}, includeSubdomains",
+        f"enabled, max_age >= {HSTS_MIN_SECONDS}, include_subdomains",
     ):
         if v.urn is None:
             yield v
@@ -179,8 +180,8 @@ def hsts(args: StackValidationArgs) -> Iterator[Violation]:
         found = next(r for r in args.resources if r.urn == v.urn)
         yield Violation(
             "; ".join(_hsts_problems(get(found.props, "value"))),
-            path="value.strictTransportSecurity",
-            actual=get(found.props, "value.strictTransportSecurity"),
+            path="value.strict_transport_security",
+            actual=get(found.props, "value.strict_transport_security"),
             required=v.required,
             urn=v.urn,
         )

@@ -16,6 +16,10 @@ from policies.rules.secrets_detect import classify
 
 RULES: list[Rule] = []
 
+REPOSITORY = "github:index/repository:Repository"
+SECURITY_UPDATES = (
+    "github:index/repositoryDependabotSecurityUpdates:RepositoryDependabotSecurityUpdates"
+)
 RULESET = "github:index/repositoryRuleset:RepositoryRuleset"
 ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment"
 VARIABLE_TYPES = (
@@ -218,3 +222,42 @@ def secrets_as_secrets(args: ResourceValidationArgs) -> Iterator[Violation]:
             actual="<redacted>",
             required="an ActionsSecret resource",
         )
+
+
+@stack_rule(
+    RULES,
+    id="CRM-GH-008",
+    title="Dependabot security updates are on",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    controls=[c.CIS_16_4, c.SOC2_CC7_2, c.SOC2_CC8_1],
+    description="Version updates (.github/dependabot.yml) wait for their weekly slot; security "
+    "updates open a pull request as soon as an advisory names a dependency we use. They "
+    "need the repository's vulnerability alerts.",
+    remediation="Declare github.RepositoryDependabotSecurityUpdates(enabled=True) for the "
+    "repository and keep vulnerability_alerts=True on it.",
+)
+def dependabot_security_updates(args: StackValidationArgs) -> Iterator[Violation]:
+    updates = {
+        str(get(r.props, "repository")): r
+        for r in of_type(args, SECURITY_UPDATES)
+        if get(r.props, "enabled") is True
+    }
+    for repo in of_type(args, REPOSITORY):
+        name = str(get(repo.props, "name"))
+        if get(repo.props, "vulnerabilityAlerts") is not True:
+            yield Violation(
+                f"repository {name} has vulnerability alerts off",
+                path="vulnerabilityAlerts",
+                actual=get(repo.props, "vulnerabilityAlerts"),
+                required=True,
+                urn=repo.urn,
+            )
+        if name not in updates:
+            yield Violation(
+                f"repository {name} has no enabled Dependabot security updates",
+                path="repository",
+                actual=sorted(updates),
+                required=f"RepositoryDependabotSecurityUpdates(repository={name}, enabled=True)",
+                urn=repo.urn,
+            )

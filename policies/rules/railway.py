@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pulumi_policy import ResourceValidationArgs
@@ -16,7 +17,9 @@ from policies.rules.secrets_detect import classify
 
 RULES: list[Rule] = []
 
+SERVICE = "pulumi-python:dynamic/railway:Service"
 SERVICE_INSTANCE = "pulumi-python:dynamic/railway:ServiceInstance"
+PINNED_IMAGE = re.compile(r"@sha256:[0-9a-f]{64}$")
 VARIABLES = "pulumi-python:dynamic/railway:Variables"
 
 
@@ -76,4 +79,28 @@ def secret_variables(args: ResourceValidationArgs) -> Iterator[Violation]:
             path="secret_variables",
             actual="<redacted plaintext>",
             required="pulumi.Output.secret(...)",
+        )
+
+
+@resource_rule(
+    RULES,
+    id="CRM-RW-003",
+    title="Railway services that run an image pin it by digest",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    types=[SERVICE],
+    controls=[c.ASVS_14_2_4, c.CIS_2_3, c.CIS_16_4, c.SOC2_CC6_8],
+    description="A tag such as `uptime-kuma:2` moves: a restart pulls whatever was pushed "
+    "under it, unreviewed. A digest is what Dependabot bumps and a reviewer approves.",
+    remediation="Use repository:tag@sha256:<digest> (for Uptime Kuma, edit "
+    "infra/uptime_kuma/image/Dockerfile, which Dependabot keeps current).",
+)
+def image_pinned(args: ResourceValidationArgs) -> Iterator[Violation]:
+    image = get(args.props, "image")
+    if image is not None and not (isinstance(image, str) and PINNED_IMAGE.search(image)):
+        yield Violation(
+            f"service {args.name} runs image {image} by tag, not by digest",
+            path="image",
+            actual=image,
+            required="repository:tag@sha256:<64 hex digits>",
         )

@@ -44,9 +44,10 @@ SECRET_STORE_KEYS = {
     "pulumi:providers:github": {"token"},
     "pulumi:providers:vercel": {"apiToken"},
     "pulumi:providers:grafana": {"auth", "cloudAccessPolicyToken"},
+    "pulumi:providers:upstash": {"apiKey"},
 }
 
-PROVIDER_PACKAGES = {"cloudflare", "aws", "github", "vercel", "grafana"}
+PROVIDER_PACKAGES = {"cloudflare", "aws", "github", "vercel", "grafana", "upstash"}
 DYNAMIC_MODULES = {
     "supabase",
     "railway",

@@ -262,3 +262,27 @@ def postgrest_bounded(args: StackValidationArgs) -> Iterator[Violation]:
     yield from _field_rule(
         POSTGREST, "max_rows", _at_most(bound), f"1..{bound:.0f}", "PostgREST max_rows is bounded"
     )(args)
+
+
+_GRAPHQL_SCHEMAS = frozenset({"graphql", "graphql_public"})
+
+
+def _no_graphql(value: Any) -> bool:
+    return isinstance(value, str) and not {s.strip() for s in value.split(",")} & _GRAPHQL_SCHEMAS
+
+
+_define(
+    "CRM-SB-011",
+    "The Data API does not serve GraphQL",
+    MEDIUM,
+    [c.CIS_4_1, c.SOC2_CC6_1],
+    "The app does not use GraphQL. Supabase answers /graphql/v1 by calling "
+    "graphql_public.graphql through the Data API, and pg_graphql introspection lists every "
+    "table and column a signed-in user can read. Migration 20261130120000 drops pg_graphql; "
+    "keeping graphql_public out of the exposed schemas keeps the endpoint off if it returns.",
+    "Remove graphql_public (and graphql) from careers-crm:supabase.exposedSchemas.",
+    POSTGREST,
+    "db_schema",
+    _no_graphql,
+    "no graphql_public/graphql in db_schema",
+)

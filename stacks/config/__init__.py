@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from stacks.config.cache import UpstashConfig, read_upstash
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
 from stacks.config.email import EmailConfig, read_email
 from stacks.config.github import GitHubConfig, read_github
@@ -51,6 +52,7 @@ __all__ = [
     "RailwayConfig",
     "StackConfig",
     "SupabaseConfig",
+    "UpstashConfig",
     "UptimeKumaConfig",
     "VercelConfig",
     "load",
@@ -72,6 +74,7 @@ class StackConfig:
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    upstash: UpstashConfig
 
 
 def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
@@ -93,6 +96,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         alerting=read_alerting(reader),
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        upstash=read_upstash(reader),
     )
     if reader.problems:
         raise ConfigError(reader.problems)

@@ -91,7 +91,6 @@ class AppConfig:
     resend_api_key: pulumi.Output[str] | None
     legacy_jwt_secret: pulumi.Output[str] | None  # HS256 fallback while tokens migrate
     legacy_crm: LegacyCrmTokens | None  # the old CRM's own tokens, for a bounded window
-    redis_url: pulumi.Output[str] | None
     sentry_dsn: pulumi.Output[str] | None
     sentry_traces_sample_rate: float
 
@@ -213,7 +212,6 @@ def read_app(reader: Reader, domain: str) -> AppConfig:
         email_from=email_from,
         resend_api_key=reader.secret("app.resendApiKey"),
         legacy_jwt_secret=reader.secret("app.legacyJwtSecret", required=False),
-        redis_url=reader.secret("app.redisUrl", required=False),
         sentry_dsn=reader.secret("app.sentryDsn", required=False),
         sentry_traces_sample_rate=sample_rate,
     )

@@ -332,9 +332,25 @@ RESOURCES: dict[str, ResourceMock] = {
         f"{inputs.get('repository')}:{inputs.get('environment')}:{inputs.get('secretName')}",
         {"createdAt": "2026-11-01T00:00:00Z", "updatedAt": "2026-11-01T00:00:00Z"},
     ),
+    "upstash:index/redisDatabase:RedisDatabase": lambda name, inputs: _upstash_redis(name, inputs),
     **OBSERVABILITY_RESOURCES,
     **EMAIL_RESOURCES,
 }
+
+
+def _upstash_redis(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    """Upstash answers with the TLS endpoint, port 6379 and a generated password."""
+    database_id = f"{hex_id('upstash', name, length=8)}-{hex_id('upstash-id', name, length=4)}"
+    return database_id, {
+        "databaseId": database_id,
+        "endpoint": f"{name}-{hex_id('endpoint', name, length=5)}.upstash.io",
+        "port": 6379,
+        # Obviously fake; the provider marks it secret, and so does the URL built from it.
+        "password": f"offline-fake-redis-{hex_id('password', name, length=12)}",
+        "state": "active",
+        "databaseType": "Pay as You Go",
+    }
+
 
 # Permission group ids as Cloudflare publishes them ("API token permissions" reference).
 _PERMISSION_GROUPS = {

@@ -140,12 +140,19 @@ SQL_ATTEMPTS = [
         "SELECT count(*) FROM u",
         "zero",
     ),
+    # authenticated holds no DELETE on notes or students (app/migrations/api_grants.toml):
+    # refused before RLS is even consulted.
     (
         "WITH d AS (DELETE FROM notes WHERE id = %(note)s RETURNING 1) SELECT count(*) FROM d",
-        "zero",
+        "error",
     ),
     (
         "WITH d AS (DELETE FROM students WHERE id = %(student)s RETURNING 1) "
+        "SELECT count(*) FROM d",
+        "error",
+    ),
+    (
+        "WITH d AS (DELETE FROM reminders WHERE id = %(reminder)s RETURNING 1) "
         "SELECT count(*) FROM d",
         "zero",
     ),

@@ -23,9 +23,7 @@ import pytest
 
 from app.main import create_app
 from app.migrate import migrate
-from dashboards.alerts import alert_rules
-from dashboards.catalog import dashboards, expressions, variable_queries
-from infra.uptime_kuma.names import (
+from common.monitor_names import (
     BACKUP_MONITOR,
     DRILL_MONITOR,
     KEEPALIVE_MONITOR,
@@ -34,6 +32,8 @@ from infra.uptime_kuma.names import (
     endpoint_monitor_name,
     push_url,
 )
+from dashboards.alerts import alert_rules
+from dashboards.catalog import dashboards, expressions, variable_queries
 from infra.uptime_kuma.provider import MonitorProvider, split_spec
 from infra.uptime_kuma.spec import MonitorSpec
 from tests.app.conftest import app_settings

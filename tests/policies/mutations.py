@@ -25,6 +25,9 @@ class Mutation:
     apply: Callable[[Data, Options], None]
 
 
+UPSTASH = "upstash:index/redisDatabase:RedisDatabase"
+
+
 def _r2_provider_urn(data: Data) -> str:
     provider = next(r for r in data["resources"] if r["type"] == "pulumi:providers:aws")
     return f"{provider['urn']}::fake-provider-id"
@@ -168,14 +171,25 @@ MUTATIONS: tuple[Mutation, ...] = (
         "hsts-one-day",
         "CRM-EDGE-004",
         lambda d, o: set_in(
-            setting(d, "security_header"), "value.strictTransportSecurity.maxAge", 86400
+            setting(d, "security_header"), "value.strict_transport_security.max_age", 86400
+        ),
+    ),
+    Mutation(
+        "hsts-camel-case-never-converges",
+        "CRM-EDGE-004",
+        lambda d, o: set_in(
+            setting(d, "security_header"),
+            "value",
+            {"strictTransportSecurity": {"enabled": True, "maxAge": 31536000}},
         ),
     ),
     Mutation(
         "hsts-no-subdomains",
         "CRM-EDGE-004",
         lambda d, o: set_in(
-            setting(d, "security_header"), "value.strictTransportSecurity.includeSubdomains", False
+            setting(d, "security_header"),
+            "value.strict_transport_security.include_subdomains",
+            False,
         ),
     ),
     Mutation(
@@ -326,6 +340,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation("db-network-unmanaged", "CRM-SB-009", _drop(SB + "NetworkRestrictions")),
     Mutation("postgrest-unbounded", "CRM-SB-010", _set(SB + "PostgrestConfig", "max_rows", 10**6)),
+    Mutation(
+        "graphql-exposed",
+        "CRM-SB-011",
+        _set(SB + "PostgrestConfig", "db_schema", "api,graphql_public"),
+    ),
     # Railway and Vercel
     Mutation(
         "api-without-health-check",
@@ -345,6 +364,11 @@ MUTATIONS: tuple[Mutation, ...] = (
         "token-in-plain-railway-variable",
         "CRM-RW-002",
         lambda d, o: _api_variables(d).update(GH_DEPLOY=FAKE_GITHUB_TOKEN),
+    ),
+    Mutation(
+        "kuma-image-by-floating-tag",
+        "CRM-RW-003",
+        lambda d, o: set_in(named(d, "railway-uptime-kuma"), "image", "louislam/uptime-kuma:2"),
     ),
     Mutation(
         "web-secret-not-sensitive", "CRM-VC-001", _add_web_var("RESEND_API_KEY", "[secret]", False)
@@ -432,6 +456,30 @@ MUTATIONS: tuple[Mutation, ...] = (
                 "value": FAKE_GITHUB_TOKEN,
             },
         ),
+    ),
+    Mutation(
+        "dependabot-security-updates-off",
+        "CRM-GH-008",
+        _set(
+            "github:index/repositoryDependabotSecurityUpdates:RepositoryDependabotSecurityUpdates",
+            "enabled",
+            False,
+        ),
+    ),
+    Mutation(
+        "vulnerability-alerts-off",
+        "CRM-GH-008",
+        _set("github:index/repository:Repository", "vulnerabilityAlerts", False),
+    ),
+    # Upstash Redis
+    Mutation("redis-without-tls", "CRM-REDIS-001", _set(UPSTASH, "tls", False)),
+    Mutation("redis-auto-scales-on-free", "CRM-REDIS-002", _set(UPSTASH, "autoScale", True)),
+    Mutation(
+        "redis-read-region-on-free", "CRM-REDIS-002", _set(UPSTASH, "readRegions", ["eu-west-1"])
+    ),
+    Mutation("redis-eviction-undeclared", "CRM-REDIS-002", _drop(UPSTASH, "eviction")),
+    Mutation(
+        "redis-across-the-ocean", "CRM-REDIS-003", _set(UPSTASH, "primaryRegion", "ap-southeast-2")
     ),
     # Stack-wide
     Mutation(

@@ -26,9 +26,35 @@ def test_zone_tls_settings() -> None:
     assert s["tls_1_3"] == "on"
     assert s["always_use_https"] == "on"
     assert s["automatic_https_rewrites"] == "on"
-    hsts = s["security_header"]["strictTransportSecurity"]  # type: ignore[index]
-    assert hsts["enabled"] is True and hsts["includeSubdomains"] is True
-    assert hsts["maxAge"] >= 31_536_000
+    hsts = s["security_header"]["strict_transport_security"]  # type: ignore[index]
+    assert hsts["enabled"] is True and hsts["include_subdomains"] is True
+    assert hsts["max_age"] >= 31_536_000
+
+
+# Cloudflare API schema `zones_security_header_value` (the keys the API stores and returns).
+API_HSTS_KEYS = {"enabled", "include_subdomains", "max_age", "nosniff", "preload"}
+
+
+def test_hsts_value_reaches_the_engine_in_the_api_shape() -> None:
+    """pulumi/pulumi-cloudflare#1579: camelCase keys inside `value` diff on every run.
+
+    The pinned SDK declares `value` untyped (`Any`), so it translates no nested key: what the
+    program writes is what the provider sends and compares with what the API returns. The
+    plan (what the engine receives) must therefore hold the API's own snake_case keys.
+    """
+    import inspect
+
+    import pulumi_cloudflare
+
+    hint = inspect.signature(pulumi_cloudflare.ZoneSettingArgs.__init__).parameters["value"]
+    assert hint.annotation in ("Any", inspect.Parameter.empty) or "Any" in str(hint.annotation)
+    (record,) = [
+        r
+        for r in prod_graph().of_type("cloudflare:index/zoneSetting:ZoneSetting")
+        if r["inputs"]["settingId"] == "security_header"
+    ]
+    assert set(record["inputs"]["value"]) == {"strict_transport_security"}
+    assert set(record["inputs"]["value"]["strict_transport_security"]) == API_HSTS_KEYS
 
 
 def test_settings_target_the_configured_zone() -> None:

@@ -87,6 +87,7 @@ def test_secrets_the_workflows_read_come_from_the_stack() -> None:
     assert {
         "PULUMI_ACCESS_TOKEN",
         "RAILWAY_SERVICE_ID",
+        "RAILWAY_WORKER_SERVICE_ID",
         "RAILWAY_ENVIRONMENT_ID",
         "VERCEL_PROJECT_ID",
         "API_BASE_URL",

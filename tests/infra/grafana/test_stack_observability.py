@@ -9,16 +9,16 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboards.catalog import dashboards
-from dashboards.render import render, stack_inputs
-from infra.grafana.observability import _prometheus_uid
-from infra.uptime_kuma.component import DRILL_PERIOD_SECONDS
-from infra.uptime_kuma.names import (
+from common.monitor_names import (
     BACKUP_MONITOR,
     DRILL_MONITOR,
     READINESS_KEYWORD,
     endpoint_monitor_name,
 )
+from dashboards.catalog import dashboards
+from dashboards.render import render, stack_inputs
+from infra.grafana.observability import _prometheus_uid
+from infra.uptime_kuma.component import DRILL_PERIOD_SECONDS
 from stacks.plan import plan
 
 MONITOR = "pulumi-python:dynamic/uptimekuma:Monitor"

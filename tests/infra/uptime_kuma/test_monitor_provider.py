@@ -12,9 +12,9 @@ import pytest
 from pulumi.output import Unknown
 from uptime_kuma_api import MonitorType, UptimeKumaApi
 
+from common.monitor_names import DRILL_MONITOR, push_url
 from infra.uptime_kuma.client import KumaError, kuma_session
 from infra.uptime_kuma.component import DRILL_PERIOD_SECONDS
-from infra.uptime_kuma.names import DRILL_MONITOR, push_url
 from infra.uptime_kuma.provider import (
     MonitorProvider,
     NotificationProvider,

@@ -1,10 +1,10 @@
-"""Run the CRM locally with one command: `.venv/bin/python -m tests.app.local`.
+"""Run the CRM locally with one command: `.venv/bin/python -m app.local`.
 
-Starts a throwaway PostgreSQL (the test suite's own starter) unless DATABASE_URL is set,
-applies the migrations, seeds a demo career centre with an admin and a few students, serves
-the API on 127.0.0.1:8000 and the web front on 127.0.0.1:8080, and prints a sign-in link.
-Auth uses a random per-run HS256 secret (the legacy Supabase path) so no Supabase project is
-needed; everything is stopped and removed on Ctrl-C.
+Starts a throwaway PostgreSQL (app/devdb.py, the test suite's own starter) unless
+DATABASE_URL is set, applies the migrations, seeds a demo career centre with an admin and a
+few students, serves the API on 127.0.0.1:8000 and the web front on 127.0.0.1:8080, and
+prints a sign-in link. Auth uses a random per-run HS256 secret (the legacy Supabase path) so
+no Supabase project is needed; everything is stopped and removed on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ import jwt
 import psycopg
 import uvicorn
 
+from app.devdb import running_postgres
 from app.main import create_app
 from app.migrate import migrate
 from app.observability import configure_logging
 from app.settings import Settings
-from tests.support.postgres import running_postgres
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 ISSUER = "http://127.0.0.1:8000/local-auth/v1"
 DEMO_STUDENTS = [
     ("Ada", "Lovelace"),

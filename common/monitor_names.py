@@ -1,7 +1,8 @@
 """Monitor names: the contract between Uptime Kuma and Grafana.
 
 Kuma exports `monitor_status{monitor_name=...}`; dashboards/ and the alert rules select on
-these names, so both sides import them from here (no Pulumi import, cheap for dashboards).
+these names, so both sides import them from this neutral module (no Pulumi import, cheap
+for dashboards).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Upstash Redis: the API's shared read cache and write rate limits."""
