@@ -46,6 +46,8 @@ class Settings:
     cors_allow_origins: tuple[str, ...] = ()
     resend_webhook_secret: str | None = field(default=None, repr=False)  # whsec_... (Svix)
     legacy_tokens: LegacyTokens | None = None  # the old CRM's tokens, until a set date
+    supabase_url: str | None = None  # for staff invitations (Auth admin API)
+    supabase_service_role_key: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     version: str = "dev"
 
@@ -156,6 +158,8 @@ class Settings:
             ),
             resend_webhook_secret=webhook_secret,
             legacy_tokens=legacy,
+            supabase_url=text("SUPABASE_URL"),
+            supabase_service_role_key=text("SUPABASE_SERVICE_ROLE_KEY"),
             log_level=log_level,
             version=text("APP_VERSION", "dev") or "dev",
         )

@@ -136,6 +136,7 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
                     "SUPABASE_JWKS_URL": f"{sb.api_url}/auth/v1/.well-known/jwks.json",
                     "CORS_ALLOW_ORIGINS": dns.web_origin,
                     **_legacy_crm_variables(app),
+                    "SUPABASE_URL": sb.api_url,
                     "SENTRY_TRACES_SAMPLE_RATE": str(app.sentry_traces_sample_rate),
                     "R2_ENDPOINT": storage.s3_endpoint,
                     "R2_UPLOADS_BUCKET": storage.uploads_bucket,
@@ -151,6 +152,8 @@ def build(cfg: StackConfig, storage: Storage, mail: EmailDomain) -> Hosting:
                     **_optional_secrets(
                         {
                             "SUPABASE_JWT_SECRET": app.legacy_jwt_secret,
+                            # Staff invitations call Supabase Auth's admin API (never the web).
+                            "SUPABASE_SERVICE_ROLE_KEY": sb.service_role_key,
                             "LEGACY_CRM_JWT_SECRET": app.legacy_crm.secret
                             if app.legacy_crm
                             else None,

@@ -260,6 +260,19 @@ async function addNote(event) {
   } catch (e) { showError(e.message); }
 }
 
+// Admins invite staff: the API asks Supabase Auth to email the invitation.
+async function inviteStaff(event) {
+  event.preventDefault();
+  showError("");
+  const email = $("invite-email").value.trim();
+  try {
+    await api("/staff/invitations", { method: "POST", body: JSON.stringify({
+      email, full_name: $("invite-name").value.trim(), role: $("invite-role").value }) });
+    $("invite-status").textContent = `Invitation sent to ${email}.`;
+    $("invite-form").reset();
+  } catch (e) { showError(e.message); }
+}
+
 async function render() {
   const signedIn = Boolean(token());
   show("sign-in", !signedIn);
@@ -270,6 +283,7 @@ async function render() {
     try {
       const me = await api("/me");
       $("who").textContent = `${me.staff.full_name} · ${me.organization.name}`;
+      show("invite", me.staff.role === "admin");
     } catch (e) { showError(e.message); }
   }
 }
@@ -288,6 +302,7 @@ async function start() {
   $("sign-in-form").addEventListener("submit", sendMagicLink);
   $("search-form").addEventListener("submit", search);
   $("note-form").addEventListener("submit", addNote);
+  $("invite-form").addEventListener("submit", inviteStaff);
   $("sign-out").addEventListener("click", async () => {
     const access = sessionStorage.getItem(TOKEN_KEY);
     if (access) {

@@ -37,6 +37,7 @@ class SupabaseConfig:
     project_ref: str
     access_token: pulumi.Output[str] | None  # read by the dynamic providers, checked here
     anon_key: pulumi.Output[str] | None
+    service_role_key: pulumi.Output[str] | None  # API only: staff invitations (Auth admin API)
     database_url: pulumi.Output[str] | None  # pooler URL with password, for the API
     jwt_expiry: int
     otp_expiry: int
@@ -169,6 +170,7 @@ def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
         project_ref=reader.string("supabase.projectRef", check=ref_check),
         access_token=reader.secret("supabase.accessToken"),
         anon_key=reader.secret("supabase.anonKey"),
+        service_role_key=reader.secret("supabase.serviceRoleKey", required=False),
         database_url=reader.secret("supabase.databaseUrl"),
         jwt_expiry=reader.integer("supabase.jwtExpiry", 3600, minimum=300, maximum=86400),
         otp_expiry=reader.integer("supabase.otpExpiry", 3600, minimum=60, maximum=3600),

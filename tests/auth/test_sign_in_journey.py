@@ -18,6 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
+import psycopg
 import pytest
 
 from app.main import create_app
@@ -64,9 +65,11 @@ def csp(origins: str) -> str:
 
 
 @pytest.fixture
-def journey(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict[str, Any]]:
+def journey(
+    request: pytest.FixtureRequest, tmp_path: Path, crm_dsn: str, identity: Identity
+) -> Iterator[dict[str, Any]]:
     org = seed.organization(crm_dsn, "Northside Careers")
-    advisor = seed.member(crm_dsn, org)
+    advisor = seed.member(crm_dsn, org, getattr(request, "param", "advisor"))
     seed.student(crm_dsn, org, "Ada", "Lovelace", "ada.lovelace@uni.example")
     other = seed.organization(crm_dsn, "Elsewhere")
     seed.student(crm_dsn, other, "Ada", "Hidden", "ada.hidden@elsewhere.example")
@@ -88,8 +91,20 @@ def journey(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict[s
 
     static = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(dist)))
     web_origin = f"http://127.0.0.1:{static.server_address[1]}"
-    settings = app_settings(crm_dsn, identity, cors_allow_origins=(web_origin,))
-    with serving(create_app(settings)) as api_url, AuthServer(state) as auth:
+    with (
+        AuthServer(state) as auth,
+        serving(
+            create_app(
+                app_settings(
+                    crm_dsn,
+                    identity,
+                    cors_allow_origins=(web_origin,),
+                    supabase_url=auth.origin,
+                    supabase_service_role_key=state.service_key,
+                )
+            )
+        ) as api_url,
+    ):
         subprocess.run(
             ["sh", str(WEB / "build.sh"), str(dist)],
             check=True,
@@ -117,6 +132,8 @@ def journey(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict[s
                 "auth": auth,
                 "state": state,
                 "web": web_origin,
+                "dsn": crm_dsn,
+                "org": org,
             }
         finally:
             browser.close()
@@ -198,3 +215,49 @@ def test_without_a_captcha_token_the_link_is_not_requested(journey: dict[str, An
         ".then(r => r.json())"
     )
     assert refused["error_code"] == "captcha_failed"
+
+
+def sign_in(b: Browser, journey: dict[str, Any]) -> None:
+    b.goto(journey["url"])
+    b.wait_for("captchaToken !== null")
+    b.type_into("#email", "advisor@uni.example")
+    b.click("#sign-in-form button")
+    b.wait_for("document.getElementById('sign-in-status').textContent.includes('Check')")
+    b.goto(journey["state"].mailbox[-1]["link"])
+    b.wait_for("document.getElementById('who').textContent.includes('Northside Careers')")
+
+
+@pytest.mark.parametrize("journey", ["admin"], indirect=True)
+def test_admin_invites_a_colleague_from_the_web_front(journey: dict[str, Any]) -> None:
+    b: Browser = journey["browser"]
+    state: AuthStandIn = journey["state"]
+    sign_in(b, journey)
+    b.wait_for("!document.getElementById('invite').hidden")
+    b.js("document.getElementById('invite').open = true; 1")
+    b.type_into("#invite-email", "new.advisor@uni.example")
+    b.type_into("#invite-name", "New Advisor")
+    b.click("#invite-form button")
+    b.wait_for("document.getElementById('invite-status').textContent.includes('sent to')")
+    invite = next(r for r in state.requests if r["path"] == "/invite")
+    assert invite["authorization"] == f"Bearer {state.service_key}"  # from the API, not the page
+    assert invite["query"] == {"redirect_to": journey["web"]}
+    with psycopg.connect(journey["dsn"]) as conn:
+        row = conn.execute(
+            "SELECT organization_id, user_id, role FROM staff WHERE email = %s",
+            ("new.advisor@uni.example",),
+        ).fetchone()
+    assert row == (journey["org"], state.users["new.advisor@uni.example"], "advisor")
+
+
+def test_an_advisor_sees_no_invitation_form(journey: dict[str, Any]) -> None:
+    b: Browser = journey["browser"]
+    sign_in(b, journey)
+    assert b.js("document.getElementById('invite').hidden") is True
+    status = b.js(
+        "fetch(config.apiUrl + '/staff/invitations', {method: 'POST', headers: {"
+        "'Authorization': 'Bearer ' + sessionStorage.getItem('crm.access_token'),"
+        "'Content-Type': 'application/json'}, body: JSON.stringify({email: 'x@uni.example',"
+        " full_name: 'X'})}).then(r => r.status)"
+    )
+    assert status == 403
+    assert not [r for r in journey["state"].requests if r["path"] == "/invite"]
