@@ -11,6 +11,7 @@ from policies.rules import (
     observability,
     r2,
     railway,
+    seams,
     stack,
     supabase,
     upstash,
@@ -26,6 +27,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + github.RULES
     + observability.RULES
     + upstash.RULES
+    + seams.RULES
     + stack.RULES
     + email.RULES
     + legacy_tokens.RULES
