@@ -70,10 +70,12 @@ def suppressions(event: Any) -> tuple[str, list[str], str]:
     """(reason, addresses, detail) for an event that suppresses, else ("", [], "")."""
     if not isinstance(event, dict) or event.get("type") not in SUPPRESSING_EVENTS:
         return "", [], ""
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    raw_data = event.get("data")
+    data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
     to = data.get("to") or []
     addresses = sorted({a.strip().lower() for a in to if isinstance(a, str) and "@" in a})
-    bounce = data.get("bounce") if isinstance(data.get("bounce"), dict) else {}
+    raw_bounce = data.get("bounce")
+    bounce: dict[str, Any] = raw_bounce if isinstance(raw_bounce, dict) else {}
     if event["type"] == "email.bounced" and bounce.get("type") == "Transient":
         return "", [], ""  # a full mailbox today may accept mail tomorrow
     detail = str(bounce.get("message") or bounce.get("subType") or "")[:500]

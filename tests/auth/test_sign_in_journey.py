@@ -46,13 +46,14 @@ def enabled_providers() -> list[str]:
 
 
 def csp(origins: str) -> str:
-    """vercel.json's CSP plus the sources app/web/csp-sources.json declares, with the remote
-    origins replaced by the local servers (and no upgrade-insecure-requests over http)."""
+    """vercel.json's CSP (which carries app/web/csp-sources.json's Turnstile sources) with
+    connect-src pointed at the local servers and no upgrade-insecure-requests over http; the
+    widget's test double is served from the front's own origin ('self')."""
     config = json.loads((WEB / "vercel.json").read_text())
     rule = next(r for r in config["headers"] if r["source"] == "/(.*)")
     value = next(h["value"] for h in rule["headers"] if h["key"] == "Content-Security-Policy")
-    needs = json.loads((WEB / "csp-sources.json").read_text())
-    assert "https://challenges.cloudflare.com" in needs["script-src"]
+    assert "script-src 'self' https://challenges.cloudflare.com" in value  # prod loads it
+    assert "frame-src https://challenges.cloudflare.com" in value
     out = []
     for part in (p.strip() for p in value.split(";")):
         name = part.split(" ", 1)[0]
