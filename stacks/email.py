@@ -1,10 +1,11 @@
 """Email part of the prod composition: the Resend sending domain with its DNS records and the
-bounce webhook whose signing secret the API gets (stacks/hosting.py)."""
+bounce webhook whose signing secret the API gets through Infisical."""
 
 from __future__ import annotations
 
 import pulumi
 
+from infra.infisical.component import InfisicalSecrets
 from infra.resend.component import EmailDomain, EmailDomainArgs
 from stacks.config import ConfigError, StackConfig
 
@@ -26,6 +27,12 @@ def build(cfg: StackConfig) -> EmailDomain:
             webhook_endpoint=f"https://{cfg.dns.api_hostname}{WEBHOOK_PATH}",
         ),
     )
+
+
+def publish(vault: InfisicalSecrets, mail: EmailDomain) -> None:
+    """The webhook's signing secret, made by Resend, goes to the API through Infisical
+    (prod:/api RESEND_WEBHOOK_SECRET), like every other secret Pulumi makes."""
+    vault.publish("prod", "api", {"RESEND_WEBHOOK_SECRET": mail.webhook.signing_secret})
 
 
 def export(mail: EmailDomain) -> None:

@@ -7,6 +7,7 @@ from policies.rules import (
     edge,
     email,
     github,
+    infisical,
     legacy_tokens,
     observability,
     r2,
@@ -26,6 +27,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + infisical.RULES
     + upstash.RULES
     + seams.RULES
     + stack.RULES

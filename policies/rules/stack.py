@@ -54,6 +54,7 @@ DYNAMIC_MODULES = {
     "supabase",
     "railway",
     "uptimekuma",
+    "infisical",
     "uptime_kuma",
     "uptime-kuma",
     "vercel",

@@ -28,6 +28,7 @@ from stacks.config.hosting import (
     read_supabase,
     read_vercel,
 )
+from stacks.config.infisical import InfisicalConfig, read_infisical
 from stacks.config.observability import (
     AlertingConfig,
     GrafanaConfig,
@@ -49,6 +50,7 @@ __all__ = [
     "EmailConfig",
     "GitHubConfig",
     "GrafanaConfig",
+    "InfisicalConfig",
     "OAuthClientConfig",
     "R2Config",
     "RailwayConfig",
@@ -76,6 +78,7 @@ class StackConfig:
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    infisical: InfisicalConfig
     upstash: UpstashConfig
 
 
@@ -98,6 +101,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         alerting=read_alerting(reader),
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        infisical=read_infisical(reader),
         upstash=read_upstash(reader),
     )
     if source is None:  # the engine's (or the offline runtime's) whole config

@@ -38,7 +38,6 @@ class SupabaseConfig:
     project_ref: str
     access_token: pulumi.Output[str] | None  # read by the dynamic providers, checked here
     anon_key: pulumi.Output[str] | None
-    service_role_key: pulumi.Output[str] | None  # API only: staff invitations (Auth admin API)
     database_url: pulumi.Output[str] | None  # pooler URL with password, for the API
     jwt_expiry: int
     otp_expiry: int
@@ -77,10 +76,10 @@ class RailwayConfig:
 
 @dataclass(frozen=True)
 class LegacyCrmTokens:
-    """The old CRM's JWTs (issuer + HS256 secret), accepted by the API from `since` to `until`."""
+    """The old CRM's JWTs, accepted by the API from `since` to `until`. Their HS256 secret
+    (LEGACY_CRM_JWT_SECRET) is person-made: entered into Infisical prod:/api, never here."""
 
     issuer: str
-    secret: pulumi.Output[str]
     since: date
     until: date
 
@@ -90,11 +89,10 @@ class AppConfig:
     """Settings of the CRM app's processes on Railway (API and reminder worker)."""
 
     email_from: str
-    resend_api_key: pulumi.Output[str] | None
-    legacy_jwt_secret: pulumi.Output[str] | None  # HS256 fallback while tokens migrate
     legacy_crm: LegacyCrmTokens | None  # the old CRM's own tokens, for a bounded window
-    sentry_dsn: pulumi.Output[str] | None
     sentry_traces_sample_rate: float
+    # RESEND_API_KEY, SENTRY_DSN, REDIS_URL, SUPABASE_JWT_SECRET: person-made, entered into
+    # Infisical (prod:/api, prod:/worker) once; Pulumi never holds them.
 
 
 @dataclass(frozen=True)
@@ -171,7 +169,6 @@ def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
         project_ref=reader.string("supabase.projectRef", check=ref_check),
         access_token=reader.secret("supabase.accessToken"),
         anon_key=reader.secret("supabase.anonKey"),
-        service_role_key=reader.secret("supabase.serviceRoleKey", required=False),
         database_url=reader.secret("supabase.databaseUrl"),
         jwt_expiry=reader.integer(
             "supabase.jwtExpiry", TOKEN_MAX_SECONDS, minimum=300, maximum=TOKEN_MAX_SECONDS
@@ -222,9 +219,6 @@ def read_app(reader: Reader, domain: str) -> AppConfig:
     return AppConfig(
         legacy_crm=_legacy_crm(reader),
         email_from=email_from,
-        resend_api_key=reader.secret("app.resendApiKey"),
-        legacy_jwt_secret=reader.secret("app.legacyJwtSecret", required=False),
-        sentry_dsn=reader.secret("app.sentryDsn", required=False),
         sentry_traces_sample_rate=sample_rate,
     )
 
@@ -232,7 +226,6 @@ def read_app(reader: Reader, domain: str) -> AppConfig:
 def _legacy_crm(reader: Reader) -> LegacyCrmTokens | None:
     keys = ("app.legacyCrmIssuer", "app.legacyCrmTokensSince", "app.legacyCrmTokensUntil")
     raw = {key: reader.raw(key) for key in keys}
-    secret = reader.secret("app.legacyCrmSecret", required=any(raw.values()))
     if not any(raw.values()):
         return None
     dates: dict[str, date] = {}
@@ -247,9 +240,9 @@ def _legacy_crm(reader: Reader) -> LegacyCrmTokens | None:
     since, until = dates.get(keys[1]), dates.get(keys[2])
     if since is not None and until is not None and until < since:
         reader.problem(keys[2], "must not be before app.legacyCrmTokensSince")
-    if secret is None or since is None or until is None or raw[keys[0]] is None:
+    if since is None or until is None or raw[keys[0]] is None:
         return None
-    return LegacyCrmTokens(str(raw[keys[0]]), secret, since, until)
+    return LegacyCrmTokens(str(raw[keys[0]]), since, until)
 
 
 def read_railway(reader: Reader) -> RailwayConfig:

@@ -35,10 +35,12 @@ def test_plan_declares_resend_records_dmarc_and_webhook(prod_data: Data) -> None
     assert {named(prod_data, f"email-{n}")["urn"] for n in ("dkim", "spf-mx", "spf-txt")} <= set(
         verification["dependencies"]
     )
-    api_vars = named(prod_data, "railway-api-vars")
-    assert api_vars["inputs"]["secret_variables"] == "[secret]"
-    # The API's secret variables carry the webhook's signing secret (a dependency on it).
-    assert named(prod_data, "email-webhook")["urn"] in api_vars["dependencies"]
+    # The API gets the webhook's signing secret through Infisical (prod:/api), as a secret.
+    published = named(prod_data, "infisical-prod-api-resend-webhook-secret")
+    assert published["inputs"]["name"] == "RESEND_WEBHOOK_SECRET"
+    assert published["inputs"]["path"] == "/api"
+    assert published["inputs"]["value"] == "[secret]"
+    assert named(prod_data, "email-webhook")["urn"] in published["dependencies"]
 
 
 def _blocking(data: Data, options: Data) -> set[str]:
