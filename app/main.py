@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-from app import problems, telemetry
+from app import email_events, problems, staff_invites, telemetry
 from app.auth import JwtVerifier
 from app.cache import StudentCache
 from app.db import make_pool
@@ -104,6 +104,12 @@ def create_app(settings: Settings, secrets: SecretStore | None = None) -> FastAP
     problems.install(app)
     for module in (students, pipeline, notes, reminders, staff, ops):
         app.include_router(module.router)
+    # Off unless configured: an event we cannot verify, or an invite we cannot send, has no
+    # route at all rather than one that always fails.
+    if settings.resend_webhook_secret:
+        app.include_router(email_events.router)
+    if settings.supabase_url and settings.supabase_service_role_key:
+        app.include_router(staff_invites.router)
     if settings.cors_allow_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -51,10 +51,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 CLAIM_SQL = """
 SELECT r.id, r.subject, r.body, r.due_at, r.attempts,
        s.first_name, s.last_name, s.email AS student_email,
-       st.email AS staff_email, st.full_name AS staff_name
+       st.email AS staff_email, st.full_name AS staff_name,
+       sup.reason AS suppressed_reason
 FROM public.reminders r
 JOIN public.students s ON s.id = r.student_id
 JOIN public.staff st ON st.id = r.staff_id
+LEFT JOIN public.email_suppressions sup ON sup.email = lower(st.email)
 WHERE r.status = 'pending' AND r.next_attempt_at <= now()
 ORDER BY r.next_attempt_at
 LIMIT 1
@@ -249,6 +251,15 @@ class Worker:
         """Send one claimed reminder and record the outcome (inside the claim's transaction)."""
         attempts = row["attempts"] + 1
         span.set_attribute("crm.reminder.attempt", attempts)
+        if row["suppressed_reason"]:
+            # Resend reported this address (bounce/complaint webhook): never mail it again.
+            self.metrics.failed.inc()
+            span.set_attribute("crm.reminder.outcome", "suppressed")
+            conn.execute(
+                "UPDATE public.reminders SET status = 'failed', last_error = %s WHERE id = %s",
+                (f"suppressed: the address {row['suppressed_reason']}", row["id"]),
+            )
+            return True
         subject, text, html = self.renderer.render(row)
         try:
             message_id = self.resend.send(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from policies.model import Rule
 from policies.rules import (
     edge,
+    email,
     github,
     infisical,
+    legacy_tokens,
     observability,
     r2,
     railway,
@@ -31,6 +33,8 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + upstash.RULES
     + seams.RULES
     + stack.RULES
+    + email.RULES
+    + legacy_tokens.RULES
 )
 
 

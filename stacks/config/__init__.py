@@ -15,6 +15,7 @@ from pulumi.runtime.config import CONFIG
 from stacks.config.cache import UpstashConfig, read_upstash
 from stacks.config.declared import declared_keys
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
+from stacks.config.email import EmailConfig, read_email
 from stacks.config.github import GitHubConfig, read_github
 from stacks.config.hosting import (
     AppConfig,
@@ -50,6 +51,7 @@ __all__ = [
     "CloudflareConfig",
     "ConfigError",
     "DnsConfig",
+    "EmailConfig",
     "GitHubConfig",
     "GrafanaConfig",
     "InfisicalConfig",
@@ -77,6 +79,7 @@ class StackConfig:
     supabase: SupabaseConfig
     railway: RailwayConfig
     app: AppConfig
+    email: EmailConfig
     vercel: VercelConfig
     alerting: AlertingConfig
     grafana: GrafanaConfig
@@ -102,6 +105,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         supabase=read_supabase(reader, dns),
         railway=read_railway(reader),
         app=read_app(reader, dns.domain),
+        email=read_email(reader, dns.domain),
         vercel=read_vercel(reader),
         alerting=alerting,
         grafana=read_grafana(reader),

@@ -262,6 +262,57 @@ OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
 }
 
 
+def _resend_domain(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    """What Resend's POST /domains answers (records relative to the domain, as documented)."""
+    region = str(inputs.get("region", "us-east-1"))
+    path = str(inputs.get("return_path", "send"))
+    dkim = "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ" + hex_id("dkim", name, length=40)
+    return _uuid("resend-domain", name), {
+        "status": "not_started",
+        "records": [
+            {
+                "record": "DKIM",
+                "name": "resend._domainkey",
+                "type": "TXT",
+                "ttl": "Auto",
+                "status": "not_started",
+                "value": dkim,
+            },
+            {
+                "record": "SPF",
+                "name": path,
+                "type": "MX",
+                "ttl": "Auto",
+                "priority": 10,
+                "status": "not_started",
+                "value": f"feedback-smtp.{region}.amazonses.com",
+            },
+            {
+                "record": "SPF",
+                "name": path,
+                "type": "TXT",
+                "ttl": "Auto",
+                "status": "not_started",
+                "value": "v=spf1 include:amazonses.com ~all",
+            },
+        ],
+    }
+
+
+# Email: Resend's sending domain, its verification and the bounce webhook (infra/resend/).
+EMAIL_RESOURCES: dict[str, ResourceMock] = {
+    "pulumi-python:dynamic/resend:Domain": _resend_domain,
+    "pulumi-python:dynamic/resend:DomainVerification": lambda name, inputs: (
+        f"{inputs.get('domain_id')}/verification",
+        {"status": "verified"},
+    ),
+    "pulumi-python:dynamic/resend:Webhook": lambda name, inputs: (
+        _uuid("resend-webhook", name),
+        {"signing_secret": f"whsec_offlinefake{hex_id('whsec', name, length=24)}"},
+    ),
+}
+
+
 RESOURCES: dict[str, ResourceMock] = {
     # Supabase settings: id is <ref>/<kind>, outputs echo the inputs plus secret hashes.
     **{
@@ -355,6 +406,7 @@ RESOURCES: dict[str, ResourceMock] = {
     "upstash:index/redisDatabase:RedisDatabase": lambda name, inputs: _upstash_redis(name, inputs),
     **OBSERVABILITY_RESOURCES,
     **INFISICAL_RESOURCES,
+    **EMAIL_RESOURCES,
 }
 
 
