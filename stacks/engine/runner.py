@@ -99,6 +99,9 @@ def engine_env(dirs: Throwaway) -> dict[str, str]:
         "PULUMI_SELF_MANAGED_STATE_NO_LEGACY_WARNING": "true",
         "PULUMI_RUNTIME_VIRTUALENV": str(venv),  # dynamic providers and the policy pack
         "PYTHONPATH": str(REPO),
+        # The engine starts plugins in `main:` (stacks/), whose email.py would shadow the
+        # standard library's email package for `python -m ...`; keep the cwd off sys.path.
+        "PYTHONSAFEPATH": "1",
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
 
@@ -170,6 +173,7 @@ def open_user_stack(stack: str, root: Path = REPO) -> auto.Stack:
             "PATH": os.pathsep.join([*map(str, path), os.environ.get("PATH", "")]),
             "PULUMI_RUNTIME_VIRTUALENV": str(venv),
             "PYTHONPATH": str(root),
+            "PYTHONSAFEPATH": "1",  # see engine_env
         },
         pulumi_command=auto.PulumiCommand(root=str(target.root)),
     )

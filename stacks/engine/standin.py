@@ -30,6 +30,7 @@ PLUGINS: dict[str, str] = {
     "vercel": "pulumiverse_vercel",
     "grafana": "pulumiverse_grafana",
     "upstash": "upstash_pulumi",
+    "sentry": "pulumiverse_sentry",
 }
 # Keys the engine itself adds to a provider's configuration.
 _ENGINE_CONFIG_KEYS = frozenset({"version", "pluginDownloadURL"})
@@ -190,7 +191,8 @@ def write_launchers(folder: Path, python: Path, repo: Path) -> Path:
     for plugin in PLUGINS:
         launcher = folder / f"pulumi-resource-{plugin}"
         command = f'exec "{python}" -m stacks.engine.standin {plugin} "$@"'
-        launcher.write_text(f'#!/bin/sh\nPYTHONPATH="{repo}" {command}\n', encoding="utf-8")
+        env = f'PYTHONPATH="{repo}" PYTHONSAFEPATH=1'  # the engine's cwd is stacks/
+        launcher.write_text(f"#!/bin/sh\n{env} {command}\n", encoding="utf-8")
         launcher.chmod(0o755)
     return folder
 
