@@ -87,11 +87,22 @@ def event_to_finding(event: Any, rules: Mapping[str, Rule], stack_urn: str) -> F
     )
 
 
+# pulumi-policy's word for a rule it skipped because a value is unknown until `up`.
+_UNKNOWN = re.compile(r"can't run policy .* during preview")
+
+
+def not_evaluated(events: Iterable[Any]) -> list[str]:
+    """Rules the preview could not run on unknown values: not applicable, never a finding."""
+    return sorted({e.policy_name for e in events if _UNKNOWN.search(str(e.message))})
+
+
 def to_findings(events: Iterable[Any], stack_urn: str) -> list[Finding]:
     rules = {r.id: r for r in ALL_RULES}
     seen: set[tuple[str, str, str]] = set()
     findings = []
     for event in events:
+        if _UNKNOWN.search(str(event.message)):
+            continue  # reported by not_evaluated(), not as a violation
         finding = event_to_finding(event, rules, stack_urn)
         key = (finding.policy_id, finding.resource_urn, finding.message)
         if key not in seen:  # the engine may report a violation once per step
@@ -116,8 +127,9 @@ def open_stack(stack: str, throwaway: bool) -> Any:
 
 def run_preview(
     workspace_stack: Any, config_path: Path | None = None, on_output: Any = None
-) -> tuple[list[Finding], str]:
-    """Preview with the policy pack; every PolicyEvent becomes a Finding."""
+) -> tuple[list[Finding], list[str]]:
+    """Preview with the policy pack: the findings, and the rules the preview could not run
+    (values unknown until `up`)."""
     from pulumi import automation as auto
 
     events: list[Any] = []
@@ -135,7 +147,7 @@ def run_preview(
         # A mandatory violation fails the preview; the events still say why.
         if not events:
             raise PreviewError(f"pulumi preview failed: {str(exc)[-800:]}") from None
-    return to_findings(events, stack_urn), project
+    return to_findings(events, stack_urn), not_evaluated(events)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         workspace_stack = open_stack(args.stack, args.throwaway)
-        findings, _project = run_preview(workspace_stack, args.config, on_output=print)
+        findings, skipped = run_preview(workspace_stack, args.config, on_output=print)
         findings = apply_exceptions(findings, load_exceptions(args.exceptions))
     except (PreviewError, ExceptionsError) as exc:
         print(f"policies.preview: {exc}", file=sys.stderr)
@@ -164,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     document = {
         "findings": [f.as_dict() for f in findings],
         "summary": summarize(findings, len(ALL_RULES), 0),
+        "not_applicable_during_preview": skipped,
     }
     text = json.dumps(document, indent=2, sort_keys=True, default=str)
     output = args.output or REPO / "build" / args.stack / "preview-findings.json"

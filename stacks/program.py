@@ -13,7 +13,7 @@ from infra.github.repository import (
 )
 from infra.r2.storage import Storage, StorageArgs
 from stacks import config as stack_config
-from stacks import email, hosting, observability, secrets, telemetry
+from stacks import hosting, mail, observability, secrets, telemetry
 
 
 def build(cfg: stack_config.StackConfig) -> None:
@@ -45,9 +45,9 @@ def build(cfg: stack_config.StackConfig) -> None:
     service_telemetry = telemetry.build(cfg)
     for consumer in ("api", "worker"):
         vault.publish("prod", consumer, service_telemetry.secret_variables)
-    mail = email.build(cfg)  # sending domain + DNS first: Supabase and the worker send from it
-    email.publish(vault, mail)
-    hosted = hosting.build(cfg, storage, vault, mail, service_telemetry)
+    sending = mail.build(cfg)  # sending domain + DNS first: Supabase and the worker send from it
+    mail.publish(vault, sending)
+    hosted = hosting.build(cfg, storage, vault, sending, service_telemetry)
     api_target: pulumi.Input[str] = hosted.api_target
     web_target: pulumi.Input[str] = hosted.web_target
 
@@ -150,7 +150,7 @@ def build(cfg: stack_config.StackConfig) -> None:
     observability.export(observed)
     pulumi.export("sentryProject", service_telemetry.sentry.project.slug)
     pulumi.export("otlpEndpoint", service_telemetry.grafana_token.otlp_endpoint)
-    email.export(mail)
+    mail.export(sending)
 
 
 def main() -> None:

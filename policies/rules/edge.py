@@ -7,7 +7,7 @@ reverts Cloudflare to its weaker default) is caught like weakening its value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
@@ -151,7 +151,7 @@ def _hsts_ok(value: Any) -> bool:
 def _hsts_problems(value: Any) -> list[str]:
     # Cloudflare's API keys (snake_case): camelCase never converges (infra/cloudflare/tls.py).
     hsts = get(value, "strict_transport_security")
-    if not isinstance(hsts, dict):
+    if not isinstance(hsts, Mapping):  # the real analyzer hands read-only Mapping proxies
         return ["strict_transport_security is not set"]
     problems = []
     if get(hsts, "enabled") is not True:

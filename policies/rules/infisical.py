@@ -18,6 +18,8 @@ from policies.rules._props import get, of_type, walk
 from policies.rules.github import SECRET_NAME
 from policies.rules.secrets_detect import classify
 from policies.settings import STACK_CONFIG_KEY
+from stacks.config.declared import declared_secret_keys
+from stacks.config.reader import PROJECT
 
 RULES: list[Rule] = []
 
@@ -55,6 +57,9 @@ def _stack_config(args: StackValidationArgs) -> Mapping[str, Any]:
         engine = dict(runtime_config.get_config_env())
     except Exception:  # outside the engine there is no config to read
         return {}
+    # The analyzer gets no secret-key list from the engine; keys Pulumi.yaml declares
+    # `secret: true` were already refused by the CLI unless encrypted.
+    secret_keys |= {f"{PROJECT}:{k}" for k in declared_secret_keys()}
     return {k: v for k, v in engine.items() if k not in secret_keys}
 
 

@@ -21,6 +21,16 @@ def declared_keys(root: Path = ROOT) -> frozenset[str]:
     return frozenset(k[2:-2] if k.startswith('["') and k.endswith('"]') else k for k in keys)
 
 
+@lru_cache(maxsize=4)
+def declared_secret_keys(root: Path = ROOT) -> frozenset[str]:
+    """Keys Pulumi.yaml declares `secret: true`: the real CLI refuses a plaintext value for
+    them ("must be encrypted"), so inside the engine they are known to be encrypted."""
+    data = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
+    config = data.get("config") or {}
+    secret = (str(k) for k, spec in config.items() if isinstance(spec, dict) and spec.get("secret"))
+    return frozenset(k[2:-2] if k.startswith('["') and k.endswith('"]') else k for k in secret)
+
+
 def existing_stacks(root: Path = ROOT) -> list[str]:
     """Stacks with a Pulumi.<stack>.yaml file."""
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))

@@ -1,5 +1,9 @@
-"""Email part of the prod composition: the Resend sending domain with its DNS records and the
-bounce webhook whose signing secret the API gets through Infisical."""
+"""Mail part of the prod composition: the Resend sending domain with its DNS records and the
+bounce webhook whose signing secret the API gets through Infisical.
+
+Not `email.py`: under `main: stacks/` that name would shadow the standard library's `email`
+package in every process the engine starts.
+"""
 
 from __future__ import annotations
 
