@@ -47,9 +47,10 @@ SECRET_STORE_KEYS = {
     "pulumi:providers:vercel": {"apiToken"},
     "pulumi:providers:grafana": {"auth", "cloudAccessPolicyToken"},
     "pulumi:providers:upstash": {"apiKey"},
+    "pulumi:providers:sentry": {"token"},
 }
 
-PROVIDER_PACKAGES = {"cloudflare", "aws", "github", "vercel", "grafana", "upstash"}
+PROVIDER_PACKAGES = {"cloudflare", "aws", "github", "vercel", "grafana", "upstash", "sentry"}
 DYNAMIC_MODULES = {
     "supabase",
     "railway",

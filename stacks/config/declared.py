@@ -23,11 +23,18 @@ def declared_keys(root: Path = ROOT) -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def declared_secret_keys(root: Path = ROOT) -> frozenset[str]:
-    """Keys Pulumi.yaml declares `secret: true`: the real CLI refuses a plaintext value for
-    them ("must be encrypted"), so inside the engine they are known to be encrypted."""
+    """Keys known to be encrypted inside the engine: those declared `secret: true` (the real
+    CLI refuses a plaintext value for them) and the optional secrets (declared without
+    `secret:` because the CLI refuses a plain "" default under it; `Reader.secret` refuses
+    them unless set with --secret)."""
     data = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
     config = data.get("config") or {}
-    secret = (str(k) for k, spec in config.items() if isinstance(spec, dict) and spec.get("secret"))
+    secret = (
+        str(k)
+        for k, spec in config.items()
+        if isinstance(spec, dict)
+        and (spec.get("secret") or str(spec.get("description", "")).startswith("Optional secret"))
+    )
     return frozenset(k[2:-2] if k.startswith('["') and k.endswith('"]') else k for k in secret)
 
 

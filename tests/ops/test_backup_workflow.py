@@ -18,6 +18,7 @@ import pytest
 
 from app.ops.settings import StorageSettings
 from tests.ops.seed import seed, table_fingerprints
+from tests.support.plan import prod_graph
 from tests.support.ports import free_port
 from tests.support.postgres import NOBODY, PostgresServer, pg_bin_dir
 from tests.workflows.workflow_files import ROOT, workflow
@@ -86,13 +87,23 @@ def test_nightly_backup_then_drill_steps(
     seed(source_db)
     before = table_fingerprints(source_db)
     wf = workflow("backup")
-    secrets = {
+    # What the job's first step (`python3 -m app.secrets_ci --path /backups`) exports from
+    # Infisical: the values Pulumi writes into prod:/backups, plus the person-entered
+    # BACKUP_DATABASE_URL. No GitHub secret is read any more.
+    folder = {
         "BACKUP_DATABASE_URL": source_db,
-        "R2_S3_ENDPOINT": storage.endpoint_url,
-        "R2_BACKUPS_BUCKET": storage.bucket,
-        "R2_BACKUP_ACCESS_KEY_ID": storage.access_key_id,
-        "R2_BACKUP_SECRET_ACCESS_KEY": storage.secret_access_key,
+        "BACKUP_S3_ENDPOINT": storage.endpoint_url,
+        "BACKUP_S3_BUCKET": storage.bucket,
+        "BACKUP_S3_ACCESS_KEY_ID": storage.access_key_id,
+        "BACKUP_S3_SECRET_ACCESS_KEY": storage.secret_access_key,
     }
+    written = {
+        r["inputs"]["name"]
+        for r in prod_graph().of_type("pulumi-python:dynamic/infisical:Secret")
+        if r["inputs"]["path"] == "/backups"
+    }
+    assert set(folder) - {"BACKUP_DATABASE_URL"} <= written
+    secrets: dict[str, str] = {}
     summary = runner_temp / "summary.md"
     base = {
         "PATH": os.environ["PATH"],
@@ -100,6 +111,7 @@ def test_nightly_backup_then_drill_steps(
         "RUNNER_TEMP": str(runner_temp),
         "GITHUB_STEP_SUMMARY": str(summary),
         "PG_BIN": str(pg_bin_dir()),
+        **folder,
         **_resolve(wf.doc["env"], secrets),
     }
 
@@ -124,7 +136,9 @@ def test_nightly_backup_then_drill_steps(
     try:
         _bash(start["run"], job_env, cwd=workspace, as_nobody=True)
         step = _step(drill, "Restore the latest backup and verify it")
-        restored = json.loads(_bash(step["run"], {**job_env, **_resolve(step["env"], secrets)}))
+        restored = json.loads(
+            _bash(step["run"], {**job_env, **_resolve(step.get("env", {}), secrets)})
+        )
         assert restored["verified"] is True and restored["restored"] == result["backup"]
         drill_dsn = f"postgresql://postgres@127.0.0.1:{job_env['DRILL_PG_PORT']}/restore_drill"
         assert table_fingerprints(drill_dsn) == before

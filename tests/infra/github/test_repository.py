@@ -50,7 +50,7 @@ def env_secrets(environment: str) -> dict[str, dict[str, object]]:
 
 
 def test_the_workflows_environments_exist() -> None:
-    assert set(environments()) == {"prod", "preview", "backups"}
+    assert set(environments()) == {"prod", "preview", "backups", "rotation"}
 
 
 def test_prod_environment_needs_a_reviewer_and_a_protected_branch() -> None:
@@ -65,17 +65,17 @@ def test_prod_environment_needs_a_reviewer_and_a_protected_branch() -> None:
     assert len(users) == 1 and isinstance(users[0], int)
 
 
-def test_backups_environment_deploys_from_main_only() -> None:
-    inputs = environments()["backups"]
-    assert inputs["deploymentBranchPolicy"] == {
-        "protectedBranches": False,
-        "customBranchPolicies": True,
-    }
-    [policy] = prod_graph().of_type(
+def test_backups_and_rotation_environments_deploy_from_main_only() -> None:
+    policies = prod_graph().of_type(
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
     )
-    assert policy["inputs"]["environment"] == "backups"
-    assert policy["inputs"]["branchPattern"] == "main"
+    for name in ("backups", "rotation"):
+        assert environments()[name]["deploymentBranchPolicy"] == {
+            "protectedBranches": False,
+            "customBranchPolicies": True,
+        }
+        [policy] = [p for p in policies if p["inputs"]["environment"] == name]
+        assert policy["inputs"]["branchPattern"] == "main"
 
 
 def test_preview_environment_has_no_pulumi_managed_secret() -> None:
@@ -83,24 +83,18 @@ def test_preview_environment_has_no_pulumi_managed_secret() -> None:
     assert env_secrets("preview") == {}
 
 
-def test_secrets_the_workflows_read_come_from_the_stack() -> None:
-    assert {
-        "PULUMI_ACCESS_TOKEN",
-        "RAILWAY_SERVICE_ID",
-        "RAILWAY_WORKER_SERVICE_ID",
-        "RAILWAY_ENVIRONMENT_ID",
-        "VERCEL_PROJECT_ID",
-        "API_BASE_URL",
-        "WEB_BASE_URL",
-    } <= set(env_secrets("prod"))
-    assert {
-        "R2_BACKUP_ACCESS_KEY_ID",
-        "R2_BACKUP_SECRET_ACCESS_KEY",
-        "R2_S3_ENDPOINT",
-        "R2_BACKUPS_BUCKET",
-        "UPTIME_KUMA_BACKUP_PUSH_URL",
-        "UPTIME_KUMA_DRILL_PUSH_URL",
-    } <= set(env_secrets("backups"))
+def test_workflows_get_only_their_infisical_login_from_github() -> None:
+    """Every value a workflow needs lives in its Infisical folder (tests/workflows check each
+    is written there); GitHub holds no secret, only where and as whom to log in (OIDC)."""
+    variables: dict[str, set[str]] = {}
+    for v in prod_graph().of_type(
+        "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable"
+    ):
+        variables.setdefault(v["inputs"]["environment"], set()).add(v["inputs"]["variableName"])
+    login = {"INFISICAL_API_URL", "INFISICAL_IDENTITY_ID", "INFISICAL_PROJECT_ID"}
+    assert variables == dict.fromkeys(("prod", "preview", "backups", "rotation"), login)
+    for environment in environments():
+        assert env_secrets(environment) == {}
 
 
 def test_secret_values_are_redacted_and_never_repository_wide() -> None:
