@@ -92,6 +92,8 @@ def serve_web(api_url: str, port: int) -> ThreadingHTTPServer:
             "API_URL": api_url,
             "SUPABASE_URL": "http://127.0.0.1:9",
             "SUPABASE_ANON_KEY": "local-no-supabase",
+            # Cloudflare's published always-pass Turnstile test site key (no real widget).
+            "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",
         },
     )
     server = ThreadingHTTPServer(
