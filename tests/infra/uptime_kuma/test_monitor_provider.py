@@ -192,7 +192,8 @@ def test_secret_monitors_and_check(kuma_server: KumaServer, api: UptimeKumaApi) 
 def workflow_push_queries(job_marker: str) -> dict[str, str]:
     """status -> the query backup.yml appends to the push URL secret in the given job."""
     text = BACKUP_WORKFLOW.read_text()
-    found = re.findall(r'"\$\{PUSH_URL\}(\?status=(\w+)&msg=([\w-]+))"', text)
+    # The push URL arrives as UPTIME_KUMA_<JOB>_PUSH_URL (exported from Infisical).
+    found = re.findall(r'"\$\{UPTIME_KUMA_\w+_PUSH_URL\}(\?status=(\w+)&msg=([\w-]+))"', text)
     return {status: query for query, status, msg in found if msg.startswith(job_marker)}
 
 
