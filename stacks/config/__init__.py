@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from stacks.config.budget import BudgetConfig, read_budget
 from stacks.config.cache import UpstashConfig, read_upstash
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
 from stacks.config.github import GitHubConfig, read_github
@@ -40,6 +41,7 @@ __all__ = [
     "PROJECT",
     "AlertingConfig",
     "AppConfig",
+    "BudgetConfig",
     "CloudflareConfig",
     "ConfigError",
     "DnsConfig",
@@ -72,6 +74,7 @@ class StackConfig:
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
     upstash: UpstashConfig
+    budget: BudgetConfig
 
 
 def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
@@ -93,6 +96,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
         upstash=read_upstash(reader),
+        budget=read_budget(reader),
     )
     if reader.problems:
         raise ConfigError(reader.problems)
