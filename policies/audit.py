@@ -23,6 +23,7 @@ from policies.evaluate import (
     load_config,
     load_stack_config,
 )
+from policies.budget.stack import BudgetInputError, stack_budget
 from policies.exceptions import DEFAULT_PATH, ExceptionsError, apply_exceptions, load_exceptions
 from policies.findings import Finding, finding_from_dict
 from policies.graph import GraphError, load_graph
@@ -89,7 +90,8 @@ def run_audit(
             stack_config = load_stack_config(PROJECT_ROOT, graph.stack)
             evaluation = evaluate(graph, ALL_RULES, load_config(config_path), stack_config)
             exceptions = load_exceptions(exceptions_path)
-        except (GraphError, EvaluationError, ExceptionsError) as exc:
+            budget = stack_budget(stack_config)
+        except (GraphError, EvaluationError, ExceptionsError, BudgetInputError) as exc:
             raise AuditError(str(exc)) from None
         ours = evaluation.findings if preview_path is None else _preview_findings(preview_path)
         findings = ours + (scan.result() if scan else [])
@@ -102,6 +104,7 @@ def run_audit(
         rules=rules,
         provenance=collect(graph.project, graph.stack, graph_path, scanners),
         resources=len(graph.resources),
+        budget=budget,
     )
     write_reports(result, out_dir)
     return result

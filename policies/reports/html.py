@@ -7,6 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from policies.budget import render as budget_render
 from policies.findings import SEVERITIES
 from policies.reports.model import AuditResult
 
@@ -34,4 +35,8 @@ def render(result: AuditResult) -> str:
         controls=result.controls(),
         findings=result.sorted_findings(),
         exceptions=[f for f in result.findings if f.exception],
+        budget=result.budget,
+        budget_headline=budget_render.headline(result.budget) if result.budget else "",
+        budget_rows=budget_render.rows(result.budget) if result.budget else [],
+        budget_claims=budget_render.claims(result.budget) if result.budget else [],
     )

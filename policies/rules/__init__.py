@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from policies.model import Rule
 from policies.rules import (
+    budget,
     edge,
     github,
     observability,
@@ -25,6 +26,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + observability.RULES
     + upstash.RULES
     + stack.RULES
+    + budget.RULES
 )
 
 
