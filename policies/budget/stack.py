@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from policies.budget.model import StackFacts, budget_document
+from policies.budget import units as unit_costs
 from policies.budget.quotas import DEFAULT_PATH as QUOTAS_PATH
 from policies.budget.quotas import QuotaFileError, load_quotas
-from policies.budget.units import DEFAULT_PATH as UNITS_PATH
-from policies.budget.units import UnitCostsError, load_unit_costs
 from stacks.config.budget import budget_from_stack_file
 
 STATUS_MEASURED = "measured"
@@ -25,7 +24,7 @@ class BudgetInputError(Exception):
 def stack_budget(
     stack_config: Mapping[str, Any],
     *,
-    units_path: Path = UNITS_PATH,
+    units_path: Path | None = None,  # default: build/bench/unit-costs.json
     quotas_path: Path = QUOTAS_PATH,
 ) -> dict[str, Any]:
     budget, problems = budget_from_stack_file(stack_config)
@@ -36,8 +35,8 @@ def stack_budget(
     except QuotaFileError as exc:
         raise BudgetInputError(str(exc)) from None
     try:
-        units = load_unit_costs(units_path)
-    except UnitCostsError as exc:
+        units = unit_costs.load_unit_costs(units_path or unit_costs.DEFAULT_PATH)
+    except unit_costs.UnitCostsError as exc:
         return {"status": STATUS_UNMEASURED, "reason": str(exc), "enforce": budget.enforce}
     document = budget_document(services, budget, units, StackFacts.from_stack_file(stack_config))
     return {"status": STATUS_MEASURED, "enforce": budget.enforce, **document}
