@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from policies.budget.stack import BudgetInputError, stack_budget
 from policies.evaluate import (
     PROJECT_ROOT,
     EvaluationError,
@@ -23,7 +24,6 @@ from policies.evaluate import (
     load_config,
     load_stack_config,
 )
-from policies.budget.stack import BudgetInputError, stack_budget
 from policies.exceptions import DEFAULT_PATH, ExceptionsError, apply_exceptions, load_exceptions
 from policies.findings import Finding, finding_from_dict
 from policies.graph import GraphError, load_graph

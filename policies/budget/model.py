@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from policies.budget.quotas import Quota, Service
@@ -43,9 +43,7 @@ class StackFacts:
             backup_retention_days=int(get("r2.backupRetentionDays", "30")),
             traces_sample_rate=float(get("app.sentryTracesSampleRate", "0.1")),
             upstash_enabled=get("upstash.enabled", "true") == "true",
-            plans=tuple(
-                (k, get(k, "free")) for k in ("cloudflare.plan", "upstash.plan")
-            ),
+            plans=tuple((k, get(k, "free")) for k in ("cloudflare.plan", "upstash.plan")),
         )
 
     def plan(self, key: str | None) -> str | None:
@@ -65,8 +63,10 @@ def _writes(w: BudgetConfig) -> float:
 
 
 def _database(w: BudgetConfig, u: UnitCosts, _: StackFacts) -> float:
-    applications = w.applications_per_day * w.applications_retained_days * (
-        w.active_days_per_month / DAYS_PER_MONTH
+    applications = (
+        w.applications_per_day
+        * w.applications_retained_days
+        * (w.active_days_per_month / DAYS_PER_MONTH)
     )
     return (
         u.database_fixed_bytes
@@ -192,39 +192,34 @@ def _json_number(value: Any) -> Any:
     return value
 
 
-def assess(
-    quota: Quota, w: BudgetConfig, u: UnitCosts, f: StackFacts
-) -> QuotaBudget:
-    common = {
-        "service": quota.service,
-        "quota": quota.id,
-        "metric": quota.metric,
-        "unit": quota.unit,
-        "period": quota.period,
-        "limit": quota.limit,
-        "source": quota.source,
-        "read": quota.read,
-    }
-    empty = {"projected": None, "headroom": None, "used_fraction": None, "breaks_at_scale": None}
+def assess(quota: Quota, w: BudgetConfig, u: UnitCosts, f: StackFacts) -> QuotaBudget:
+    base = QuotaBudget(
+        service=quota.service,
+        quota=quota.id,
+        metric=quota.metric,
+        unit=quota.unit,
+        period=quota.period,
+        status="not-modelled",
+        projected=None,
+        limit=quota.limit,
+        headroom=None,
+        used_fraction=None,
+        breaks_at_scale=None,
+        how=NOT_MODELLED.get(quota.metric, "no projection for this metric"),
+        source=quota.source,
+        read=quota.read,
+    )
     if quota.metric in NOT_APPLICABLE:
-        return QuotaBudget(status="not-applicable", how=NOT_APPLICABLE[quota.metric], **common, **empty)
+        return replace(base, status="not-applicable", how=NOT_APPLICABLE[quota.metric])
     if quota.metric not in PROJECTIONS:
-        why = NOT_MODELLED.get(quota.metric, "no projection for this metric")
-        return QuotaBudget(status="not-modelled", how=why, **common, **empty)
+        return base
     project, how = PROJECTIONS[quota.metric]
     at1 = project(w, u, f)
     at2 = project(w.scaled(2), u, f)
     slope, fixed = at2 - at1, 2 * at1 - at2
     if quota.limit is None:
-        return QuotaBudget(
-            status="unknown-limit",
-            how=f"{how}; limit unknown: {quota.unknown}",
-            projected=at1,
-            headroom=None,
-            used_fraction=None,
-            breaks_at_scale=None,
-            **common,
-        )
+        unknown = f"{how}; limit unknown: {quota.unknown}"
+        return replace(base, status="unknown-limit", how=unknown, projected=at1)
     limit = quota.limit
     if math.isinf(limit):
         breaks = math.inf
@@ -233,14 +228,14 @@ def assess(
     else:
         breaks = math.inf if fixed <= limit else 0.0
     informational = quota.metric in INFORMATIONAL
-    return QuotaBudget(
+    return replace(
+        base,
         status="informational" if informational else "over" if at1 > limit else "within",
         how=f"{how}; {INFORMATIONAL[quota.metric]}" if informational else how,
         projected=at1,
         headroom=limit - at1,
         used_fraction=0.0 if math.isinf(limit) else (at1 / limit if limit else math.inf),
         breaks_at_scale=None if informational else breaks,
-        **common,
     )
 
 

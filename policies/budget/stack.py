@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from policies.budget.model import StackFacts, budget_document
 from policies.budget import units as unit_costs
+from policies.budget.model import StackFacts, budget_document
 from policies.budget.quotas import DEFAULT_PATH as QUOTAS_PATH
 from policies.budget.quotas import QuotaFileError, load_quotas
 from stacks.config.budget import budget_from_stack_file

@@ -100,7 +100,9 @@ def budget_from_stack_file(config: Mapping[str, Any]) -> tuple[BudgetConfig, lis
 
     def get(key: str) -> str | None:
         value = config.get(f"{PROJECT}:{key}")
-        return None if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        return (
+            None if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        )
 
     budget, problems = parse_budget(get)
     return budget, [f"{PROJECT}:{key}: {message}" for key, message in problems]

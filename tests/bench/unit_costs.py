@@ -144,7 +144,11 @@ def measure_database(server: PostgresServer) -> dict[str, Any]:
     ops_per_backup = hi["r2_ops"]
     return {
         "sizes": [
-            {k: v for k, v in p.items() if k in ("seeded_students", "database_bytes", "backup_bytes")}
+            {
+                k: v
+                for k, v in p.items()
+                if k in ("seeded_students", "database_bytes", "backup_bytes")
+            }
             | {t: p[t] for t in TABLES}
             for p in points
         ],
