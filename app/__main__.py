@@ -7,20 +7,27 @@ import sys
 
 import uvicorn
 
+from app import secrets
 from app.main import create_app
 from app.observability import configure_logging
 from app.settings import Settings, SettingsError
 
 
 def main() -> int:
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO").upper())
     try:
-        settings = Settings.from_env()
+        env, store = secrets.bootstrap(os.environ)
+    except secrets.SecretsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    try:
+        settings = Settings.from_env(env)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, store),
         host=os.environ.get("HOST", "0.0.0.0"),
         port=int(os.environ.get("PORT", "8000")),
         log_config=None,

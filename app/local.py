@@ -118,7 +118,7 @@ def main() -> int:
             jwt_issuer=ISSUER,
             jwt_secret=secret,
             jwt_algorithms=("HS256",),
-            metrics_token="local-metrics",
+            metrics_token=secrets.token_urlsafe(16),  # per run, like the JWT secret
             cors_allow_origins=(f"http://127.0.0.1:{web_port}",),
             log_level="INFO",
         )

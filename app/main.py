@@ -20,6 +20,7 @@ from app.metrics import ApiMetrics
 from app.observability import RequestContextMiddleware, init_sentry
 from app.ratelimit import RateLimiter
 from app.routes import notes, ops, pipeline, reminders, staff, students
+from app.secrets import SecretStore
 from app.settings import Settings
 
 DESCRIPTION = """Career Services CRM API. Every endpoint except the operations ones needs a
@@ -27,13 +28,17 @@ Supabase access token (`Authorization: Bearer <jwt>`); PostgreSQL row level secu
 each staff member to their organization. Errors are RFC 9457 `application/problem+json`."""
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, secrets: SecretStore | None = None) -> FastAPI:
+    """`secrets`: the Infisical folder the process started from, kept fresh (app/secrets.py)."""
     metrics = ApiMetrics(settings.version)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         init_sentry(settings)
-        pool = make_pool(settings)
+        pool = make_pool(
+            settings,
+            secrets.getter("DATABASE_URL", settings.database_url) if secrets else None,
+        )
         metrics.watch_pool(pool.get_stats)
         await pool.open(wait=False)
         http = httpx.AsyncClient(headers={"User-Agent": "crm-api"})
@@ -57,6 +62,8 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            if secrets is not None:
+                secrets.stop()
             await pool.close()
             await http.aclose()
             if redis_client is not None:

@@ -37,6 +37,9 @@ class Settings:
     pool_min_size: int = 2
     pool_max_size: int = 10
     pool_timeout_seconds: float = 30.0
+    # A pooled connection is replaced after this long, so a rotated database login
+    # (app/rotate_db_password.py) reaches every connection within it.
+    pool_max_lifetime_seconds: float = 600.0
     # Server-side prepared statements after N uses; None disables them, for a pooler in
     # transaction mode that cannot keep them (Supabase's port 6543 without prepared support).
     prepare_threshold: int | None = 5
@@ -139,6 +142,7 @@ class Settings:
             pool_min_size=pool_min,
             pool_max_size=pool_max,
             pool_timeout_seconds=number("DB_POOL_TIMEOUT_SECONDS", 30.0, 0.1, 600),
+            pool_max_lifetime_seconds=number("DB_POOL_MAX_LIFETIME_SECONDS", 600.0, 1.0, 86400),
             prepare_threshold=prepare_threshold,
             cors_allow_origins=tuple(
                 o.strip() for o in (text("CORS_ALLOW_ORIGINS") or "").split(",") if o.strip()

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +30,7 @@ import psycopg
 from prometheus_client import start_http_server
 from psycopg.rows import dict_row
 
+from app import secrets
 from app.metrics import WorkerMetrics
 from app.observability import configure_logging
 
@@ -196,13 +197,19 @@ class Renderer:
 
 class Worker:
     def __init__(
-        self, settings: WorkerSettings, http: httpx.Client, metrics: WorkerMetrics | None = None
+        self,
+        settings: WorkerSettings,
+        http: httpx.Client,
+        metrics: WorkerMetrics | None = None,
+        database_url: Callable[[], str] | None = None,
     ) -> None:
         self.s = settings
         self.resend = ResendClient(settings, http)
         self.renderer = Renderer()
         self.metrics = metrics or WorkerMetrics()
         self.stopping = False
+        # The latest DATABASE_URL (Infisical, refreshed) or the one it started with.
+        self.database_url: Callable[[], str] = database_url or (lambda: settings.database_url)
 
     def backoff(self, attempts: int) -> timedelta:
         seconds = self.s.backoff_seconds * (2 ** max(attempts - 1, 0))
@@ -269,15 +276,19 @@ class Worker:
         return done
 
     def run(self, *, until_empty: bool = False) -> int:
+        """Poll until stopped; reconnect when DATABASE_URL changes (a rotated login)."""
         total = 0
-        with psycopg.connect(
-            self.s.database_url, row_factory=dict_row, application_name="crm-worker"
-        ) as conn:
-            while not self.stopping:
-                total += self.drain(conn)
-                if until_empty:
-                    break
-                time.sleep(self.s.poll_seconds)
+        while not self.stopping:
+            url = self.database_url()
+            with psycopg.connect(url, row_factory=dict_row, application_name="crm-worker") as conn:
+                while not self.stopping:
+                    total += self.drain(conn)
+                    if until_empty:
+                        return total
+                    time.sleep(self.s.poll_seconds)
+                    if self.database_url() != url:
+                        log.info("database login rotated: reconnecting")
+                        break
         return total
 
 
@@ -296,7 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(os.environ.get("LOG_LEVEL", "INFO").upper())
     try:
-        settings = WorkerSettings.from_env()
+        env, store = secrets.bootstrap(os.environ)
+    except secrets.SecretsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    try:
+        settings = WorkerSettings.from_env(env)
     except WorkerSettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -308,7 +324,12 @@ def main(argv: list[str] | None = None) -> int:
             registry=metrics.registry,
         )
     with httpx.Client(headers={"User-Agent": "crm-worker"}) as http:
-        worker = Worker(settings, http, metrics)
+        worker = Worker(
+            settings,
+            http,
+            metrics,
+            store.getter("DATABASE_URL", settings.database_url) if store else None,
+        )
 
         def stop(signum: int, frame: object) -> None:
             worker.stopping = True

@@ -7,9 +7,11 @@ from policies.rules import (
     budget,
     edge,
     github,
+    infisical,
     observability,
     r2,
     railway,
+    seams,
     stack,
     supabase,
     upstash,
@@ -24,7 +26,9 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + infisical.RULES
     + upstash.RULES
+    + seams.RULES
     + stack.RULES
     + budget.RULES
 )

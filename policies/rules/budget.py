@@ -14,6 +14,7 @@ from pulumi_policy import StackValidationArgs
 
 from policies import controls as c
 from policies.budget.stack import STATUS_MEASURED, stack_budget
+from policies.evidence import Evidence
 from policies.model import Rule, Violation
 from policies.rules._define import ADVISORY, MANDATORY, MEDIUM, stack_rule
 from policies.settings import STACK_CONFIG_KEY, _engine_config
@@ -36,12 +37,21 @@ def _stack_config(args: StackValidationArgs) -> dict[str, Any]:
     return dict(stack) if isinstance(stack, dict) else dict(_engine_config())
 
 
-def _over_quota(args: StackValidationArgs, enforced: bool) -> Iterator[Violation]:
+def _over_quota(args: StackValidationArgs, enforced: bool) -> Iterator[Violation | Evidence]:
+    """Violations for quotas exceeded; Evidence for every quota projected. Nothing at all
+    (so: not applicable) without measured unit costs or when the other rule is the active one."""
     budget = stack_budget(_stack_config(args))
     if budget["status"] != STATUS_MEASURED or budget["enforce"] != enforced:
         return
     for sid, service in budget["services"].items():
         for q in service["quotas"]:
+            if q["projected"] is not None:
+                yield Evidence(
+                    service["title"],
+                    f"{q['quota']} ({q['metric']} a {q['period']})",
+                    f"{_fmt(q['projected'], q['unit'])} of {_fmt(q['limit'], q['unit'])}: "
+                    f"{q['status']}",
+                )
             if q["status"] != "over":
                 continue
             yield Violation(
@@ -73,7 +83,7 @@ def _fmt(value: Any, unit: str) -> str:
     description=_DESCRIPTION,
     remediation=_REMEDIATION,
 )
-def within_free_quotas(args: StackValidationArgs) -> Iterator[Violation]:
+def within_free_quotas(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     yield from _over_quota(args, enforced=False)
 
 
@@ -87,5 +97,5 @@ def within_free_quotas(args: StackValidationArgs) -> Iterator[Violation]:
     description=_DESCRIPTION + " budget.enforce makes this blocking.",
     remediation=_REMEDIATION + " Or set budget.enforce false to make it advisory.",
 )
-def within_free_quotas_enforced(args: StackValidationArgs) -> Iterator[Violation]:
+def within_free_quotas_enforced(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     yield from _over_quota(args, enforced=True)

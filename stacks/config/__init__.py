@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+from pulumi.runtime.config import CONFIG
 
 from stacks.config.budget import BudgetConfig, read_budget
 from stacks.config.cache import UpstashConfig, read_upstash
+from stacks.config.declared import declared_keys
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
 from stacks.config.github import GitHubConfig, read_github
 from stacks.config.hosting import (
@@ -26,6 +28,7 @@ from stacks.config.hosting import (
     read_supabase,
     read_vercel,
 )
+from stacks.config.infisical import InfisicalConfig, read_infisical
 from stacks.config.observability import (
     AlertingConfig,
     GrafanaConfig,
@@ -47,6 +50,7 @@ __all__ = [
     "DnsConfig",
     "GitHubConfig",
     "GrafanaConfig",
+    "InfisicalConfig",
     "OAuthClientConfig",
     "R2Config",
     "RailwayConfig",
@@ -73,6 +77,7 @@ class StackConfig:
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    infisical: InfisicalConfig
     upstash: UpstashConfig
     budget: BudgetConfig
 
@@ -95,9 +100,12 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         alerting=read_alerting(reader),
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        infisical=read_infisical(reader),
         upstash=read_upstash(reader),
         budget=read_budget(reader),
     )
+    if source is None:  # the engine's (or the offline runtime's) whole config
+        reader.known_keys(CONFIG.get().keys(), declared_keys())
     if reader.problems:
         raise ConfigError(reader.problems)
     return config

@@ -163,6 +163,41 @@ _PERMISSION_GROUPS_CALL = (
     "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList"
 )
 
+# Infisical (dynamic, infra/infisical/): ids are UUIDs; secrets the API returns are fakes.
+_INF = "pulumi-python:dynamic/infisical:"
+INFISICAL_RESOURCES: dict[str, ResourceMock] = {
+    f"{_INF}Project": lambda name, inputs: (
+        _uuid("inf-project", name),
+        {"project_id": _uuid("inf-project", name)},
+    ),
+    **{
+        f"{_INF}{kind}": (lambda k: lambda name, inputs: (_uuid(f"inf-{k}", name), {}))(kind)
+        for kind in (
+            "Environment",
+            "Folder",
+            "Identity",
+            "OidcAuth",
+            "ProjectRole",
+            "IdentityMembership",
+        )
+    },
+    f"{_INF}UniversalAuth": lambda name, inputs: (
+        _uuid("inf-ua", name),
+        {"client_id": _uuid("inf-client-id", name)},
+    ),
+    f"{_INF}ClientSecret": lambda name, inputs: (
+        _uuid("inf-cs", name),
+        {
+            "client_secret": f"offline-fake-client-secret-{hex_id('cs', name, length=12)}",
+            "client_secret_id": _uuid("inf-cs", name),
+        },
+    ),
+    f"{_INF}Secret": lambda name, inputs: (
+        _uuid("inf-secret", name),
+        {"value_sha256": hex_id("inf-secret-value", name, length=64)},
+    ),
+}
+
 # Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
 OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
     "grafana:oss/folder:Folder": lambda name, inputs: (
@@ -283,6 +318,7 @@ RESOURCES: dict[str, ResourceMock] = {
     ),
     "upstash:index/redisDatabase:RedisDatabase": lambda name, inputs: _upstash_redis(name, inputs),
     **OBSERVABILITY_RESOURCES,
+    **INFISICAL_RESOURCES,
 }
 
 

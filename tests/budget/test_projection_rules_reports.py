@@ -162,7 +162,8 @@ def test_over_a_free_quota_is_advisory_unless_budget_enforce(
 ) -> None:
     monkeypatch.setattr(units, "DEFAULT_PATH", unit_costs_file(tmp_path / "u.json"))
     args = Args({"careers-crm:budget.enforce": str(enforce).lower()})
-    found = {rule.id: list(rule.check_stack(args)) for rule in RULES}  # type: ignore[arg-type]
+    found = {rule.id: rule.run_stack(args)[0] for rule in RULES}  # type: ignore[arg-type]
+    seen = {rule.id: rule.run_stack(args)[1] for rule in RULES}  # type: ignore[arg-type]
     active, idle = (
         ("CRM-BUDGET-002", "CRM-BUDGET-001")
         if enforce
@@ -171,7 +172,8 @@ def test_over_a_free_quota_is_advisory_unless_budget_enforce(
             "CRM-BUDGET-002",
         )
     )
-    assert found[idle] == []
+    assert found[idle] == [] and seen[idle] == []  # the idle rule inspects nothing: n/a
+    assert any(e.setting.startswith("metric_series") for e in seen[active])
     paths = {v.path for v in found[active]}
     assert "budget.resend.emails_per_day" in paths
     assert "budget.grafana_cloud.metric_series" not in paths  # within its quota
@@ -185,7 +187,7 @@ def test_without_measured_unit_costs_nothing_is_claimed(
     monkeypatch.setattr(units, "DEFAULT_PATH", tmp_path / "absent.json")
     budget = stack_budget({})
     assert budget["status"] == "unmeasured" and "make unit-costs" in budget["reason"]
-    assert all(list(rule.check_stack(Args({}))) == [] for rule in RULES)  # type: ignore[arg-type]
+    assert all(rule.run_stack(Args({})) == ([], []) for rule in RULES)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("enforce", [False, True])
