@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from policies.budget.quotas import Quota, Service
+from common.quotas import Quota, Service
 from policies.budget.units import UnitCosts
 from stacks.config.budget import BudgetConfig
 from stacks.config.reader import PROJECT

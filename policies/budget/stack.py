@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from common.quotas import DEFAULT_PATH as QUOTAS_PATH
+from common.quotas import QuotaFileError, load_quotas
 from policies.budget import units as unit_costs
 from policies.budget.model import StackFacts, budget_document
-from policies.budget.quotas import DEFAULT_PATH as QUOTAS_PATH
-from policies.budget.quotas import QuotaFileError, load_quotas
 from stacks.config.budget import budget_from_stack_file
 
 STATUS_MEASURED = "measured"

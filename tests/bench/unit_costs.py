@@ -172,7 +172,7 @@ def _commands(r: redis.Redis) -> int:
         int(v["calls"])
         for k, v in stats.items()
         # our own probes, and the client's per-connection handshake (CLIENT SETINFO)
-        if not k.startswith(("cmdstat_info", "cmdstat_config", "cmdstat_client"))
+        if not k.startswith(("cmdstat_info", "cmdstat_config", "cmdstat_client", "cmdstat_hello"))
     )
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from common.quotas import load_quotas
 from policies.audit import write_reports
 from policies.budget import units
 from policies.budget.model import StackFacts, assess, budget_document
-from policies.budget.quotas import load_quotas
 from policies.budget.stack import stack_budget
 from policies.budget.units import load_unit_costs
 from policies.findings import Finding

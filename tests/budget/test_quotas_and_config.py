@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policies.budget.quotas import DEFAULT_PATH, QuotaFileError, load_quotas
+from common.quotas import DEFAULT_PATH, QuotaFileError, load_quotas
 from policies.settings import CLOUDFLARE_PLAN_LIMITS
 from stacks.config.budget import KEYS, BudgetConfig, budget_from_stack_file
 from stacks.config.cache import UPSTASH_PLANS

@@ -1,4 +1,5 @@
-"""policies/budget/quotas.yaml read into typed, validated objects.
+"""common/quotas.yaml read into typed, validated objects. It lives in common/ because the
+budget (policies/budget) and the alerts at 80 % of a quota (dashboards/alerts.py) share it.
 
 A quota file that cannot be trusted is refused as a whole (`QuotaFileError` names every bad
 field and its fix): a budget computed against a half-read file would look authoritative.
