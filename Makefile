@@ -75,6 +75,7 @@ bench: $(STAMP) ## Benchmarks -> build/bench/*.json (app: BENCH_STUDENTS, defaul
 	.ci/ensure-system-packages
 	$(PY) -m tests.app.bench
 	$(PY) -m tests.bench.unit_costs
+	$(PY) -m tests.bench.queue_cost
 
 dashboards: $(STAMP) ## Render Grafana dashboards and alert rules -> build/dashboards/
 	$(PY) -m dashboards.render --out build/dashboards --stack $(STACK)
