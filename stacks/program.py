@@ -13,7 +13,7 @@ from infra.github.repository import (
 )
 from infra.r2.storage import Storage, StorageArgs
 from stacks import config as stack_config
-from stacks import hosting, observability, secrets
+from stacks import email, hosting, observability, secrets, telemetry
 
 
 def build(cfg: stack_config.StackConfig) -> None:
@@ -40,7 +40,14 @@ def build(cfg: stack_config.StackConfig) -> None:
     # Infisical first: Railway's only secrets are the identities' logins it makes.
     vault = secrets.build(cfg, cfg.railway.source_repo)
     secrets.publish_runtime(vault, cfg, storage)
-    hosted = hosting.build(cfg, storage, vault)
+    # The Sentry project and the Grafana Cloud telemetry token: their credentials go to
+    # Infisical (prod:/api, prod:/worker), the plain OTLP settings to Railway.
+    service_telemetry = telemetry.build(cfg)
+    for consumer in ("api", "worker"):
+        vault.publish("prod", consumer, service_telemetry.secret_variables)
+    mail = email.build(cfg)  # sending domain + DNS first: Supabase and the worker send from it
+    email.publish(vault, mail)
+    hosted = hosting.build(cfg, storage, vault, mail, service_telemetry)
     api_target: pulumi.Input[str] = hosted.api_target
     web_target: pulumi.Input[str] = hosted.web_target
 
@@ -77,6 +84,9 @@ def build(cfg: stack_config.StackConfig) -> None:
             "VERCEL_PROJECT_ID": hosted.vercel_project_id,
             "API_BASE_URL": f"https://{cfg.dns.api_hostname}",
             "WEB_BASE_URL": cfg.dns.web_origin,
+            # deploy.yml creates the Sentry release and marks the deploy in this project.
+            "SENTRY_ORG": cfg.sentry.organization,
+            "SENTRY_PROJECT": service_telemetry.sentry.project.slug,
         },
     )
     vault.publish(
@@ -138,6 +148,9 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("vercelProjectId", hosted.vercel_project_id)
     pulumi.export("infisicalProjectId", vault.project_id)
     observability.export(observed)
+    pulumi.export("sentryProject", service_telemetry.sentry.project.slug)
+    pulumi.export("otlpEndpoint", service_telemetry.grafana_token.otlp_endpoint)
+    email.export(mail)
 
 
 def main() -> None:

@@ -6,12 +6,15 @@ from policies.model import Rule
 from policies.rules import (
     budget,
     edge,
+    email,
     github,
     infisical,
+    legacy_tokens,
     observability,
     r2,
     railway,
     seams,
+    sentry,
     stack,
     supabase,
     upstash,
@@ -26,11 +29,14 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + sentry.RULES
     + infisical.RULES
     + upstash.RULES
     + seams.RULES
     + stack.RULES
     + budget.RULES
+    + email.RULES
+    + legacy_tokens.RULES
 )
 
 

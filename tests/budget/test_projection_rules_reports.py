@@ -123,7 +123,8 @@ def test_every_quota_gets_a_status_and_the_first_to_break_is_the_smallest_scale(
         for q in s["quotas"]
     }
     assert statuses["railway.usage_credit"] == "not-modelled"
-    assert statuses["grafana_cloud.logs"] == "not-applicable"
+    assert statuses["grafana_cloud.logs"] == "not-applicable"  # logs go to Better Stack
+    assert statuses["grafana_cloud.traces"] == "not-modelled"
     assert statuses["github_actions.minutes_private"] == "informational"
     assert statuses["resend.emails_per_day"] == "over"  # 10,000 a day against 100
     scales = [
