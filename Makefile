@@ -15,7 +15,7 @@ STAMP := $(VENV)/.synced-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup plan engine preview audit checkov-env otelcol test lint typecheck bench dashboards clean
+.PHONY: help setup plan engine preview audit checkov-env otelcol test lint typecheck bench unit-costs dashboards clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,7 +51,16 @@ $(CHECKOV_STAMP): $(UV) policies/scanners/checkov-requirements.txt
 
 checkov-env: $(CHECKOV_STAMP) ## checkov 3.3.30 in its own venv (.venv-checkov)
 
-audit: $(STAMP) $(CHECKOV_STAMP) ## Plan STACK, run every policy and scanner, write build/$(STACK)/report/
+UNIT_COSTS := build/bench/unit-costs.json
+$(UNIT_COSTS):
+	.ci/ensure-system-packages
+	$(PY) -m tests.bench.unit_costs
+
+unit-costs: $(STAMP) ## Measure the free-tier unit costs (~1 min) -> build/bench/unit-costs.json
+	.ci/ensure-system-packages
+	$(PY) -m tests.bench.unit_costs
+
+audit: $(STAMP) $(CHECKOV_STAMP) $(UNIT_COSTS) ## Plan STACK, run every policy and scanner (with the free-tier budget), write build/$(STACK)/report/
 	$(PY) -m policies.audit --stack $(STACK) --plan
 
 otelcol: ## Build the tests' OTLP receiver (OpenTelemetry Collector) once per machine
@@ -76,6 +85,8 @@ bench: $(STAMP) ## Benchmarks -> build/bench/*.json (app: BENCH_STUDENTS, defaul
 	$(PY) -m tests.bench.policies_bench
 	.ci/ensure-system-packages
 	$(PY) -m tests.app.bench
+	$(PY) -m tests.bench.unit_costs
+	$(PY) -m tests.bench.queue_cost
 	$(PY) -m tests.bench.telemetry_bench
 
 dashboards: $(STAMP) ## Render Grafana dashboards and alert rules -> build/dashboards/

@@ -38,6 +38,7 @@ class StudentCache:
 
     async def staff_org(self, user: uuid.UUID) -> uuid.UUID | None:
         try:
+            self._metrics.redis_commands.inc()
             raw = await self._r.get(self._staff_key(user))
         except RedisError as exc:
             self._error(exc)
@@ -46,18 +47,21 @@ class StudentCache:
 
     async def remember_staff(self, user: uuid.UUID, org: uuid.UUID) -> None:
         try:
+            self._metrics.redis_commands.inc()
             await self._r.set(self._staff_key(user), str(org), ex=STAFF_TTL_SECONDS)
         except RedisError as exc:
             self._error(exc)
 
     async def forget_staff(self, user: uuid.UUID) -> None:
         try:
+            self._metrics.redis_commands.inc()
             await self._r.delete(self._staff_key(user))
         except RedisError as exc:
             self._error(exc)
 
     async def get_student(self, org: uuid.UUID, student: uuid.UUID) -> dict[str, Any] | None:
         try:
+            self._metrics.redis_commands.inc()
             raw = await self._r.get(self._student_key(org, student))
         except RedisError as exc:
             self._error(exc)
@@ -67,12 +71,14 @@ class StudentCache:
 
     async def put_student(self, org: uuid.UUID, student: uuid.UUID, body: dict[str, Any]) -> None:
         try:
+            self._metrics.redis_commands.inc()
             await self._r.set(self._student_key(org, student), json.dumps(body), ex=self._ttl)
         except RedisError as exc:
             self._error(exc)
 
     async def forget_student(self, org: uuid.UUID, student: uuid.UUID) -> None:
         try:
+            self._metrics.redis_commands.inc()
             await self._r.delete(self._student_key(org, student))
         except RedisError as exc:
             self._error(exc)

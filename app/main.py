@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +20,12 @@ from app.cache import StudentCache
 from app.db import make_pool
 from app.deps import AppState
 from app.metrics import ApiMetrics
-from app.observability import JsonFormatter, RequestContextMiddleware, init_sentry
+from app.observability import (
+    JsonFormatter,
+    LogBytesHandler,
+    RequestContextMiddleware,
+    init_sentry,
+)
 from app.ratelimit import RateLimiter
 from app.routes import notes, ops, pipeline, reminders, staff, students
 from app.secrets import SecretStore
@@ -53,6 +59,8 @@ def create_app(settings: Settings, secrets: SecretStore | None = None) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         init_sentry(settings)
+        log_counter = LogBytesHandler(metrics)
+        logging.getLogger().addHandler(log_counter)
         pool = make_pool(
             settings,
             secrets.getter("DATABASE_URL", settings.database_url) if secrets else None,
@@ -70,7 +78,7 @@ def create_app(settings: Settings, secrets: SecretStore | None = None) -> FastAP
             pool=pool,
             verifier=JwtVerifier(settings, http),
             metrics=metrics,
-            limiter=RateLimiter(settings.rate_limit_writes_per_minute, redis_client),
+            limiter=RateLimiter(settings.rate_limit_writes_per_minute, redis_client, metrics),
             cache=(
                 StudentCache(redis_client, settings.student_cache_seconds, metrics)
                 if redis_client is not None
@@ -80,6 +88,7 @@ def create_app(settings: Settings, secrets: SecretStore | None = None) -> FastAP
         try:
             yield
         finally:
+            logging.getLogger().removeHandler(log_counter)
             if secrets is not None:
                 secrets.stop()
             await pool.close()

@@ -24,6 +24,10 @@ API process (`/metrics`, bearer token):
   crm_rate_limited_total                                    counter, writes refused with 429
   crm_jwt_rejections_total{reason}                          counter
   crm_app_info{version}                                     gauge = 1
+  crm_db_size_bytes                                         gauge, pg_database_size at scrape
+  crm_redis_commands_total                                  counter, commands sent to Redis
+      (a rate-limit check is MULTI, INCR, EXPIRE, EXEC: 4)
+  crm_log_bytes_total                                       counter, bytes of JSON log lines
 Worker process (`python -m app.worker --metrics-port P`):
   crm_reminders_sent_total                                  counter
   crm_reminders_failed_total                                counter, gave up after N attempts
@@ -148,6 +152,20 @@ class ApiMetrics:
         )
         self.info = Gauge("crm_app_info", "Build information", ["version"], registry=r)
         self.info.labels(version=version).set(1)
+        # Free-tier budget signals (docs/budget.md): what the quotas meter.
+        self.db_size = Gauge(
+            "crm_db_size_bytes",
+            "pg_database_size of the app's database (Supabase Free: 500 MB)",
+            registry=r,
+        )
+        self.redis_commands = Counter(
+            "crm_redis_commands", "Redis commands sent (Upstash Free meters commands)", registry=r
+        )
+        self.log_bytes = Counter(
+            "crm_log_bytes",
+            "Bytes of JSON log lines written to stdout (log ingest volume)",
+            registry=r,
+        )
 
     def watch_pool(self, stats: Callable[[], Mapping[str, int]]) -> None:
         """Read connection errors from this pool's statistics from now on."""

@@ -70,6 +70,22 @@ def redact(text: str) -> str:
     return _SECRET_RE.sub(lambda m: (m.group(1) or "") + "[redacted]", text)
 
 
+class LogBytesHandler(logging.Handler):
+    """Counts the bytes the stdout handler writes (same JSON, plus the newline) into
+    crm_log_bytes_total: the volume a log service ingests, for the budget's alert."""
+
+    def __init__(self, metrics: ApiMetrics) -> None:
+        super().__init__()
+        self.setFormatter(JsonFormatter())
+        self._metrics = metrics
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._metrics.log_bytes.inc(len(self.format(record).encode()) + 1)
+        except Exception:  # counting must never break logging
+            self.handleError(record)
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())

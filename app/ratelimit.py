@@ -14,14 +14,19 @@ import uuid
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from app.metrics import ApiMetrics
+
 log = logging.getLogger("app.ratelimit")
 WINDOW_SECONDS = 60
 
 
 class RateLimiter:
-    def __init__(self, limit: int, client: aioredis.Redis | None) -> None:
+    def __init__(
+        self, limit: int, client: aioredis.Redis | None, metrics: ApiMetrics | None = None
+    ) -> None:
         self.limit = limit
         self._r = client
+        self._metrics = metrics
         self._local: dict[tuple[str, int], int] = {}
 
     async def hit(self, user: uuid.UUID) -> int | None:
@@ -35,6 +40,8 @@ class RateLimiter:
                 pipe = self._r.pipeline(transaction=True)
                 pipe.incr(key)
                 pipe.expire(key, WINDOW_SECONDS + 5)
+                if self._metrics is not None:
+                    self._metrics.redis_commands.inc(4)  # MULTI, INCR, EXPIRE, EXEC
                 count, _ = await pipe.execute()
             except RedisError as exc:
                 log.warning("rate limit skipped, redis unavailable: %s", type(exc).__name__)

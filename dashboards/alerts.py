@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from common.monitor_names import endpoint_monitor_name
+from common.quotas import load_quotas
 from dashboards import queries as q
 
 RUNBOOK_DOC = "docs/observability.md"
@@ -150,6 +151,80 @@ def alert_rules(environment: str, public_hosts: Sequence[str]) -> list[AlertRule
                 "endpoint-down-in-uptime-kuma",
                 no_data="Alerting",
                 labels={"hostname": host},
+            )
+        )
+    return rules + budget_alert_rules(environment)
+
+
+BUDGET_SHARE = 0.8  # warn at 80 % of a free quota, before it breaks
+DAYS_PER_MONTH = 30.44
+# (uid, quota service, quota id, expression over `env`, what it measures)
+_BUDGET_SIGNALS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "crm-budget-db-size",
+        "supabase",
+        "database_size",
+        "max(crm_db_size_bytes{{{env}}})",
+        "database size",
+    ),
+    (
+        "crm-budget-emails-day",
+        "resend",
+        "emails_per_day",
+        'clamp_min(max(delta(crm_reminders{{{env}, status="sent"}}[1d])), 0)',
+        "reminder emails sent in the last 24 h",
+    ),
+    (
+        "crm-budget-redis-commands",
+        "upstash",
+        "commands",
+        f"sum(increase(crm_redis_commands_total{{{{{{env}}}}}}[1d])) * {DAYS_PER_MONTH}",
+        "Redis commands a month at the last 24 h's rate",
+    ),
+    (
+        "crm-budget-log-volume",
+        "betterstack",
+        "log_volume",
+        f"sum(increase(crm_log_bytes_total{{{{{{env}}}}}}[1d])) * {DAYS_PER_MONTH}",
+        "log bytes a month at the last 24 h's rate",
+    ),
+    (
+        "crm-budget-series",
+        "grafana_cloud",
+        "metric_series",
+        "count({{{env}}})",
+        "active metric series of this environment",
+    ),
+)
+
+
+def budget_alert_rules(environment: str, plans: dict[str, str] | None = None) -> list[AlertRule]:
+    """A ticket at 80 % of each free quota that has a live signal (common/quotas.yaml).
+    Span volume has none: Sentry counts spans on its side and nothing exports them here."""
+    env = f'environment="{environment}"'
+    services = load_quotas()
+    rules = []
+    for uid, service_id, quota_id, expr, what in _BUDGET_SIGNALS:
+        service = services[service_id]
+        plan = (plans or {}).get(service.plan_key or "", "free")
+        quota = next((q for q in service.quotas(plan) if q.id == quota_id), None)
+        if quota is None or quota.limit is None:
+            continue  # the plan has no such quota (e.g. Upstash pay as you go bills commands)
+        threshold = BUDGET_SHARE * quota.limit
+        rules.append(
+            AlertRule(
+                uid,
+                f"{service.title}: {quota_id} over 80% of the free quota",
+                expr.format(env=env),
+                "gt",
+                threshold,
+                "15m",
+                f"{what.capitalize()} is over 80% of {service.title}'s free {quota_id} "
+                f"quota ({quota.limit:g} {quota.unit} a {quota.period}; {quota.source})",
+                "free-tier-quota-over-80",
+                severity="ticket",
+                no_data="OK",
+                labels={"budget": f"{service_id}.{quota_id}"},
             )
         )
     return rules

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from policies import verdict
+from policies.budget.stack import BudgetInputError, stack_budget
 from policies.evaluate import (
     PROJECT_ROOT,
     EvaluationError,
@@ -104,7 +105,8 @@ def run_audit(
             stack_config = load_stack_config(PROJECT_ROOT, graph.stack)
             evaluation = evaluate(graph, ALL_RULES, load_config(config_path), stack_config)
             exceptions = load_exceptions(exceptions_path)
-        except (GraphError, EvaluationError, ExceptionsError) as exc:
+            budget = stack_budget(stack_config)
+        except (GraphError, EvaluationError, ExceptionsError, BudgetInputError) as exc:
             raise AuditError(str(exc)) from None
         ours = evaluation.findings if preview_path is None else _preview_findings(preview_path)
         if scan is not None and not scan.done():
@@ -126,6 +128,7 @@ def run_audit(
         rules=rules,
         provenance=collect(graph.project, graph.stack, graph_path, scanners),
         resources=len(graph.resources),
+        budget=budget,
     )
     write_reports(result, out_dir)
     return result

@@ -95,3 +95,7 @@ SOC2_CC7_2 = _soc2("CC7.2", "Monitoring of system components for anomalies")
 SOC2_CC7_3 = _soc2("CC7.3", "Evaluation of security events")
 SOC2_CC8_1 = _soc2("CC8.1", "Authorized, tested and approved changes")
 SOC2_A1_2 = _soc2("A1.2", "Backup, recovery infrastructure and environmental protections")
+SOC2_A1_1 = _soc2(
+    "A1.1",
+    "Capacity: current processing capacity and use are maintained, monitored and evaluated",
+)

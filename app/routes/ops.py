@@ -19,6 +19,7 @@ router = APIRouter(tags=["operations"])
 
 # "Due" is the worker's claim condition; the oldest due reminder's age counts from due_at
 # (when the person asked to be reminded), not from its latest retry.
+_DB_SIZE = "SELECT pg_database_size(current_database()) AS bytes"
 _REMINDER_COUNTS = """
 SELECT status, count(*) AS n,
        count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= now()) AS due,
@@ -84,6 +85,9 @@ async def metrics(
     try:
         async with st.pool.connection(timeout=2) as conn:
             rows = await (await conn.execute(_REMINDER_COUNTS)).fetchall()
+            size = await (await conn.execute(_DB_SIZE)).fetchone()
+        if size is not None:
+            m.db_size.set(size["bytes"])
         counts = {r["status"]: r["n"] for r in rows}
         m.reminder_queue_depth.set(sum(r["due"] for r in rows))
         ages = [r["oldest_due_age"] for r in rows if r["oldest_due_age"] is not None]

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from policies.budget import render as budget_render
 from policies.findings import SEVERITIES, Finding, show
 from policies.reports.model import CONTROL_ORDER, REPO_URL, AuditResult
 
@@ -60,5 +61,9 @@ def render(result: AuditResult) -> str:
         main_findings=[f for f in findings if not _minor(f)],
         minor_findings=[f for f in findings if _minor(f)],
         exceptions=[f for f in result.findings if f.exception],
+        budget=result.budget,
+        budget_headline=budget_render.headline(result.budget) if result.budget else "",
+        budget_rows=budget_render.rows(result.budget) if result.budget else [],
+        budget_claims=budget_render.claims(result.budget) if result.budget else [],
         repo_url=REPO_URL,
     )

@@ -78,8 +78,40 @@ def render(result: AuditResult) -> str:
             suite.set(key, str(value))
             totals[key] += value
         suite.set("errors", "0")
+    if result.budget is not None:
+        _budget_suite(root, result.budget, totals)
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("errors", "0")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _budget_suite(root: ET.Element, budget: dict[str, object], totals: dict[str, int]) -> None:
+    """One case per free-tier quota; over a quota fails only when budget.enforce is on."""
+    from policies.budget.render import headline, rows
+
+    suite = ET.SubElement(root, "testsuite", name="budget")
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    for r in rows(budget):
+        case = _case(suite, f"budget.{r['service_id']}", r["quota"])
+        counts["tests"] += 1
+        text = (
+            f"{r['projected']} projected of {r['limit']} / {r['period']} "
+            f"(headroom {r['headroom']}, breaks at {r['breaks_at']}); {r['how']}"
+        )
+        if r["status"] == "over" and budget.get("enforce"):
+            ET.SubElement(case, "failure", type="budget", message=text).text = r["source"]
+            counts["failures"] += 1
+        elif r["status"] in ("not-modelled", "not-applicable", "unknown-limit"):
+            ET.SubElement(case, "skipped", message=f"{r['status']}: {r['how']}")
+            counts["skipped"] += 1
+        else:
+            ET.SubElement(case, "system-out").text = f"{r['status']}: {text}"
+    if not counts["tests"]:
+        ET.SubElement(suite, "properties")
+        ET.SubElement(suite, "system-out").text = headline(budget)
+    for key, value in counts.items():
+        suite.set(key, str(value))
+        totals[key] += value
+    suite.set("errors", "0")

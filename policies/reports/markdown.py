@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from policies.budget.render import markdown as budget_markdown
 from policies.findings import SEVERITIES, Finding, show
 from policies.reports.model import AuditResult
 
@@ -127,7 +128,8 @@ def render(result: AuditResult) -> str:
         f"graph sha256 `{p.graph_sha256[:16]}…` · {p.generated_at} · {tools}</sub>",
         "",
     ]
-    fixed = "\n".join(head + control_lines + [""] + exc_lines + foot)
+    budget_lines = budget_markdown(result.budget)
+    fixed = "\n".join(head + budget_lines + control_lines + [""] + exc_lines + foot)
     budget = LIMIT - len(fixed) - 200
     blocking = [f for f in result.sorted_findings() if f.blocking]
     advisory = [f for f in result.sorted_findings() if not f.blocking and not f.exception]
@@ -144,5 +146,5 @@ def render(result: AuditResult) -> str:
             "</details>",
             "",
         ]
-    text = "\n".join(head + body + control_lines + [""] + exc_lines + foot)
+    text = "\n".join(head + body + budget_lines + control_lines + [""] + exc_lines + foot)
     return text if len(text) <= LIMIT else text[: LIMIT - 40] + "\n\n… (truncated)\n"

@@ -137,6 +137,7 @@ class AuditResult:
     rules: list[RuleRecord]
     provenance: Provenance
     resources: int
+    budget: dict[str, Any] | None = None  # policies/budget/stack.py: the free-tier budget
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(
@@ -208,6 +209,7 @@ class AuditResult:
             "summary": self.summary,
             "provenance": asdict(self.provenance),
             "rules": [asdict(r) for r in self.rules],
+            **({"budget": self.budget} if self.budget is not None else {}),
         }
 
 

@@ -150,6 +150,7 @@ def render(result: AuditResult) -> dict[str, Any]:
                             "stack": p.stack,
                             "graphSha256": p.graph_sha256,
                             "tools": p.tools,
+                            **({"budget": result.budget} if result.budget else {}),
                         },
                     }
                 ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from policies.model import Rule
 from policies.rules import (
+    budget,
     edge,
     email,
     github,
@@ -33,6 +34,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + upstash.RULES
     + seams.RULES
     + stack.RULES
+    + budget.RULES
     + email.RULES
     + legacy_tokens.RULES
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi.runtime.config import CONFIG
 
+from stacks.config.budget import BudgetConfig, read_budget
 from stacks.config.cache import UpstashConfig, read_upstash
 from stacks.config.declared import declared_keys
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
@@ -48,6 +49,7 @@ __all__ = [
     "PROJECT",
     "AlertingConfig",
     "AppConfig",
+    "BudgetConfig",
     "CloudflareConfig",
     "ConfigError",
     "DnsConfig",
@@ -88,6 +90,7 @@ class StackConfig:
     sentry: SentryConfig
     infisical: InfisicalConfig
     upstash: UpstashConfig
+    budget: BudgetConfig
 
 
 def load(stack: str | None = None, source: pulumi.Config | None = None) -> StackConfig:
@@ -114,6 +117,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         sentry=read_sentry(reader, alerting.webhook_kind),
         infisical=read_infisical(reader),
         upstash=read_upstash(reader),
+        budget=read_budget(reader),
     )
     if source is None:  # the engine's (or the offline runtime's) whole config
         reader.known_keys(CONFIG.get().keys(), declared_keys())

@@ -16,7 +16,7 @@ from grafana_foundation_sdk.models.dashboard import Dashboard
 
 from app import metrics as app_metrics
 from dashboards import queries as q
-from dashboards.alerts import RUNBOOK_DOC, alert_rules, rule_group_json
+from dashboards.alerts import RUNBOOK_DOC, alert_rules, budget_alert_rules, rule_group_json
 from dashboards.catalog import dashboards, expressions, variable_queries
 from dashboards.render import render
 
@@ -115,7 +115,9 @@ def test_alert_rules_cover_the_issue() -> None:
         "Nightly backup heartbeat missed",
         "Restore drill heartbeat missed",
     ]
-    assert [r.labels.get("hostname") for r in rules[6:]] == HOSTS
+    hosts = [r for r in rules if "hostname" in r.labels]
+    assert [r.labels["hostname"] for r in hosts] == HOSTS
+    assert rules[6 + len(HOSTS) :] == budget_alert_rules("prod")  # tests/budget covers them
     assert len({r.uid for r in rules}) == len(rules)
     p95 = rules[0]
     assert (p95.op, p95.threshold, p95.for_) == ("gt", 0.2, "5m")
@@ -226,4 +228,5 @@ def test_render_writes_every_file(tmp_path: Path) -> None:
         "index.json",
     ]
     assert json.loads((tmp_path / "crm-jobs.json").read_text()) == dashboards()["crm-jobs"]
-    assert len(json.loads((tmp_path / "alerts.json").read_text())["rules"]) == 8
+    rules = json.loads((tmp_path / "alerts.json").read_text())["rules"]
+    assert len(rules) == 6 + len(HOSTS) + len(budget_alert_rules("prod"))
