@@ -8,7 +8,8 @@ build/bench/results.json; then the open-loop capacity model (N staff users with 
 Knobs: BENCH_STUDENTS, BENCH_SECONDS (per run, default 10), BENCH_CONCURRENCY ("1,100,1000"),
 BENCH_POOL (API pool size, default 20), BENCH_USERS (capacity levels,
 "250,500,1000,2000,3000,4000,5000"), BENCH_THINK_SECONDS (mean think time, 10),
-BENCH_STEP_SECONDS (measured seconds per level, 30), BENCH_PARTS ("wrk,capacity,profile").
+BENCH_STEP_SECONDS (measured seconds per level, 30),
+BENCH_PARTS ("wrk,capacity,pageload,profile").
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from app.routes.students import SEARCH_SQL, tsquery
 from app.settings import Settings
 from tests.app.bench.capacity import run_capacity
 from tests.app.bench.openloop import Model
+from tests.app.bench.pageload import WebFront, measure_pageload
 from tests.app.bench.profile import profile_api
 from tests.app.bench.seed import Seeded, seed
 from tests.app.identity import Identity, JwksServer
@@ -204,7 +206,12 @@ def cpu_seconds(pid: int) -> float:
 
 
 def start_api(
-    dsn: str, identity: Identity, pool: int, module: str = "app", ready: str = "/readyz"
+    dsn: str,
+    identity: Identity,
+    pool: int,
+    module: str = "app",
+    ready: str = "/readyz",
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`python -m app` (or the floor, `module`) as its own process, once `ready` answers 200."""
     port = free_port()
@@ -221,6 +228,7 @@ def start_api(
         "PORT": str(port),
         "RATE_LIMIT_WRITES_PER_MINUTE": "100000",
         "PYTHONPATH": str(ROOT),
+        **(extra_env or {}),
     }
     proc = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -250,10 +258,12 @@ def main() -> int:
         think_mean_s=float(env_int("BENCH_THINK_SECONDS", 10)),
         step_seconds=float(env_int("BENCH_STEP_SECONDS", 30)),
     )
-    parts = set(os.environ.get("BENCH_PARTS", "wrk,capacity,profile").split(","))
-    unknown = parts - {"wrk", "capacity", "profile"}
+    parts = set(os.environ.get("BENCH_PARTS", "wrk,capacity,pageload,profile").split(","))
+    unknown = parts - {"wrk", "capacity", "pageload", "profile"}
     if unknown:
-        sys.exit(f"BENCH_PARTS: unknown {sorted(unknown)}; use any of wrk,capacity,profile")
+        sys.exit(
+            f"BENCH_PARTS: unknown {sorted(unknown)}; use any of wrk,capacity,pageload,profile"
+        )
     rng = random.Random(7)
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"students": students_n, "scenarios": []}
@@ -280,6 +290,13 @@ def main() -> int:
             capacity["machine"] = machine(pool, "python asyncio + httpx, open loop, same host")
             (OUT / "capacity.json").write_text(json.dumps(capacity, indent=2) + "\n")
             log(f"max_users_p95_under_200ms = {capacity['max_users_p95_under_200ms']}")
+        if "pageload" in parts:
+            pageload = run_pageload(dsn, seeded, identity, pool, Path(tmp) / "dist")
+            (OUT / "pageload.json").write_text(json.dumps(pageload, indent=2) + "\n")
+            log(
+                f"pageload: first load {pageload['first_load']['sign_in_ready_ms']} ms, sign-in "
+                f"to first list {pageload['sign_in_to_first_list']['first_list_ms']} ms"
+            )
         if "profile" in parts:
             # Where an API request's CPU goes (in-process under cProfile, get_student, c=100).
             lines = build_requests("get_student", seeded, identity, sample, rng)
@@ -308,6 +325,31 @@ def main() -> int:
         path.write_text(json.dumps(results, indent=2) + "\n")
         log(f"wrote {path}")
     return 0
+
+
+def run_pageload(
+    dsn: str, seeded: Seeded, identity: Identity, pool: int, dist: Path
+) -> dict[str, Any]:
+    """The web front, built and served locally, against `python -m app` allowing its origin."""
+    user, _, org = seeded.staff[0]
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            "SELECT last_name FROM students WHERE organization_id = %s LIMIT 1", (org,)
+        ).fetchone()
+    assert row is not None, "the seed gave the first staff member's organization no students"
+    web = WebFront(dist)
+    api, base = start_api(dsn, identity, pool, extra_env={"CORS_ALLOW_ORIGINS": web.origin})
+    try:
+        web.build(base, identity)
+        result = measure_pageload(
+            f"{web.origin}/index.html", identity.token(user, exp=int(time.time()) + 3600), row[0]
+        )
+    finally:
+        web.close()
+        api.terminate()
+        api.wait(timeout=30)
+    result["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    return result
 
 
 def machine(pool: int, load_generator: str) -> dict[str, Any]:

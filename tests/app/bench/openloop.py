@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import json
+import math
 import os
 import random
 import statistics
@@ -106,7 +107,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    k = min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))  # nearest rank
     return ordered[k]
 
 
