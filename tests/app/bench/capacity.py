@@ -54,6 +54,25 @@ def workload_data(
     return tokens, students, applied
 
 
+def cpu_estimate(rows: list[dict[str, Any]], model: Model) -> dict[str, Any]:
+    """Utilization law on the busiest level measured: users the 2 cores could carry if the API
+    and PostgreSQL had them to themselves (no generator, no other tenants) at 70% busy. A
+    model, not a measurement: it says how far the measured figure is from the CPU limit."""
+    if not rows:
+        return {}
+    row = max(rows, key=lambda r: r["requests"])
+    per_request = row["cpu_ms_per_request"]["api"] + row["cpu_ms_per_request"]["postgres"]
+    rate = model.describe()["requests_per_user_per_second"]
+    cores = os.cpu_count() or 1
+    return {
+        "from_level": row["users"],
+        "api_plus_postgres_cpu_ms_per_request": round(per_request, 3),
+        "users_at_70pct_of_all_cores": int(0.7 * cores * 1000 / (per_request * rate))
+        if per_request
+        else None,
+    }
+
+
 def run_capacity(
     dsn: str,
     base: str,
@@ -112,6 +131,7 @@ def run_capacity(
         passing = row["users"]
     return {
         "max_users_p95_under_200ms": passing,
+        "cpu_demand_estimate": cpu_estimate(rows, model),
         "levels_tried": levels[: len(rows)],
         "levels": rows,
         "model": model.describe(),
