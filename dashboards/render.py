@@ -38,29 +38,19 @@ def render(
     return [*written, index]
 
 
-def stack_inputs(stack: str, root: Path = Path(".")) -> dict[str, Any]:
-    """Environment, public hosts, data source and runbook base from Pulumi.<stack>.yaml (with
-    Pulumi.yaml defaults), as the stack program derives them."""
-    from stacks.offline.stack_files import load_stack_settings
+def stack_inputs(stack: str, root: Path | None = None) -> dict[str, Any]:
+    """Environment, public hosts, data source and runbook base from the stack's config,
+    validated exactly as the Pulumi program validates it (raises ConfigError)."""
+    from stacks.config.declared import ROOT
+    from stacks.config.validate import validate_stack
 
-    cfg = load_stack_settings(root, stack).config
-
-    def get(key: str, default: str = "") -> str:
-        return cfg.get(f"careers-crm:{key}", default)
-
-    domain = get("domain")
-    if not domain:
-        raise SystemExit(f"error: careers-crm:domain is not set in Pulumi.{stack}.yaml")
-    hosts = [
-        f"{get('dns.apiHost', 'api')}.{domain}",
-        f"{get('dns.webHost', 'app')}.{domain}",
-        *json.loads(get("uptimeKuma.extraHosts", "[]")),
-    ]
+    cfg = validate_stack(stack, root or ROOT)
+    hosts = [cfg.dns.api_hostname, cfg.dns.web_hostname, *cfg.uptime_kuma.extra_hosts]
     return {
-        "environment": stack,
+        "environment": cfg.stack,
         "hosts": list(dict.fromkeys(hosts)),
-        "datasource_uid": get("grafana.prometheusDatasourceUid", "grafanacloud-prom"),
-        "runbook_base": get("observability.runbookBaseUrl", DEFAULT_RUNBOOK_BASE),
+        "datasource_uid": cfg.grafana.prometheus_datasource_uid,
+        "runbook_base": cfg.alerting.runbook_base_url,
     }
 
 
@@ -89,7 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         "runbook_base": args.runbook_base,
     }
     if args.stack:
-        inputs = stack_inputs(args.stack)
+        from stacks.config import ConfigError
+
+        try:
+            inputs = stack_inputs(args.stack)
+        except ConfigError as err:
+            print(f"dashboards: {err}", file=sys.stderr)
+            return 2
     for path in render(
         args.out,
         inputs["environment"],

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from policies import verdict
 from policies.evaluate import (
     PROJECT_ROOT,
     EvaluationError,
@@ -69,6 +70,11 @@ def _preview_findings(path: Path) -> list[Finding]:
         raise AuditError(f"{path}: not a findings file from policies.preview ({exc})") from None
 
 
+def progress(message: str) -> None:
+    """Long steps announce themselves on stderr, so a person sees the audit is alive."""
+    print(f"audit: {message}", file=sys.stderr, flush=True)
+
+
 def run_audit(
     stack: str,
     graph_path: Path,
@@ -80,22 +86,40 @@ def run_audit(
     exceptions_path: Path = DEFAULT_PATH,
     preview_path: Path | None = None,
 ) -> AuditResult:
+    started = time.perf_counter()
+
+    def step(message: str) -> None:
+        progress(f"[{time.perf_counter() - started:5.1f} s] {message}")
+
     with ThreadPoolExecutor(max_workers=1) as pool:
+        if scanners:
+            step("scanning workflows and files with checkov and zizmor (in the background)")
         scan: Future[list[Finding]] | None = pool.submit(_scan) if scanners else None
         try:
             if plan:
+                step(f"planning stack {stack} offline (the slowest step, ~20-60 s)")
                 _plan(stack)
             graph = load_graph(graph_path)
+            step(f"evaluating {len(ALL_RULES)} rules over {len(graph.resources)} resources")
             stack_config = load_stack_config(PROJECT_ROOT, graph.stack)
             evaluation = evaluate(graph, ALL_RULES, load_config(config_path), stack_config)
             exceptions = load_exceptions(exceptions_path)
         except (GraphError, EvaluationError, ExceptionsError) as exc:
             raise AuditError(str(exc)) from None
         ours = evaluation.findings if preview_path is None else _preview_findings(preview_path)
+        if scan is not None and not scan.done():
+            step("waiting for the scanners")
         findings = ours + (scan.result() if scan else [])
+    step("writing reports")
     findings = apply_exceptions(findings, exceptions)
     rules = merge_rules(
-        [RuleRecord.from_rule(r, evaluation.inspected.get(r.id, 0)) for r in ALL_RULES], findings
+        [
+            RuleRecord.from_rule(
+                r, evaluation.inspected.get(r.id, 0), evaluation.evidence.get(r.id, [])
+            )
+            for r in ALL_RULES
+        ],
+        findings,
     )
     result = AuditResult(
         findings=findings,
@@ -144,6 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(python -m policies.preview) instead of the offline evaluation",
     )
     args = parser.parse_args(argv)
+    if args.plan:
+        from stacks.config.declared import stack_problem
+
+        problem = stack_problem(args.stack)
+        if problem:
+            print(f"audit failed: {problem}", file=sys.stderr)
+            return 2
     graph = args.graph or REPO / "build" / args.stack / "resources.json"
     out = args.out or REPO / "build" / args.stack / "report"
     started = time.perf_counter()
@@ -160,13 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AuditError, ScannerError) as exc:
         print(f"audit failed: {exc}", file=sys.stderr)
         return 2
-    s = result.summary
-    verdict = "PASSED" if s["passed"] else f"FAILED ({s['blocking']} blocking)"
-    print(
-        f"audit {args.stack}: {verdict}; {s['total']} finding(s), {s['excepted']} excepted, "
-        f"by severity {s['by_severity']}; reports in {out} "
-        f"({time.perf_counter() - started:.1f} s)"
-    )
+    lines = verdict.blocking_lines(result)
+    if lines:
+        print("Blocking findings:")
+        print("\n".join(lines))
+    print(verdict.summary_line(args.stack, result, str(out), time.perf_counter() - started))
     return result.exit_code
 
 

@@ -17,8 +17,10 @@ from typing import Any
 
 import yaml
 
+from policies.evidence import CURRENT, Evidence, Recorder
+from policies.evidence import document as evidence_document
 from policies.exceptions import DEFAULT_PATH, ExceptionsError, apply_exceptions, load_exceptions
-from policies.findings import Finding, exit_code, summarize
+from policies.findings import Finding, exit_code, rule_status, summarize
 from policies.graph import (
     REDACTED_GRAPH_FLAG,
     Graph,
@@ -45,10 +47,31 @@ class Evaluation:
     rules: Sequence[Rule]
     findings: list[Finding]
     inspected: dict[str, int] = field(default_factory=dict)
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    def rule_entries(self) -> list[dict[str, Any]]:
+        """Every rule with its status and the evidence it inspected."""
+        entries = []
+        for rule in self.rules:
+            rows, more = evidence_document(self.evidence.get(rule.id, []))
+            inspected = self.inspected.get(rule.id, 0)
+            entries.append(
+                {
+                    "id": rule.id,
+                    "status": rule_status(
+                        inspected, [f for f in self.findings if f.policy_id == rule.id]
+                    ),
+                    "inspected": inspected,
+                    "evidence": rows,
+                    "evidence_more": more,
+                }
+            )
+        return entries
 
     def document(self) -> dict[str, Any]:
         return {
             "findings": [f.as_dict() for f in self.findings],
+            "rules": self.rule_entries(),
             "summary": summarize(self.findings, len(self.rules), len(self.graph.resources)),
         }
 
@@ -58,8 +81,16 @@ def stack_urn(graph: Graph) -> str:
     return f"urn:pulumi:{graph.stack}::{graph.project}::{STACK_TYPE}::{name}"
 
 
-def to_finding(rule: Rule, violation: Violation, urn: str, resource_type: str) -> Finding:
+def to_finding(
+    rule: Rule,
+    violation: Violation,
+    urn: str,
+    resource_type: str,
+    source: tuple[str, int] | None = None,
+) -> Finding:
     return Finding(
+        source_file=source[0] if source else "",
+        source_line=source[1] if source else 0,
         policy_id=rule.id,
         title=rule.title,
         severity=rule.severity.value,
@@ -86,12 +117,17 @@ def evaluate(
     config = config or {}
     findings: list[Finding] = []
     inspected: dict[str, int] = {}
+    evidence: dict[str, list[Evidence]] = {}
+    names = {id(r.inputs): (r.urn, r.name) for r in graph.resources}
     for rule in rules:
         rule_config = {
             **config.get(rule.id, {}),
             REDACTED_GRAPH_FLAG: True,
             STACK_CONFIG_KEY: dict(stack_config or {}),
         }
+        recorder = Recorder(names)
+        token = CURRENT.set(recorder)
+        explicit: list[Evidence] = []
         try:
             if rule.kind == "resource":
                 count = 0
@@ -99,15 +135,20 @@ def evaluate(
                     if not rule.applies_to(resource.type):
                         continue
                     count += 1
-                    args = resource_args(graph, resource, rule_config)
+                    recorder.touch(resource.inputs)
+                    violations, seen = rule.run_resource(
+                        resource_args(graph, resource, rule_config)
+                    )
+                    explicit += seen
                     findings.extend(
-                        to_finding(rule, v, resource.urn, resource.type)
-                        for v in rule.check_resource(args)
+                        to_finding(rule, v, resource.urn, resource.type, resource.source)
+                        for v in violations
                     )
                 inspected[rule.id] = count
             else:
-                inspected[rule.id] = len(graph.resources)
-                for v in rule.check_stack(stack_args(graph, rule_config)):
+                violations, seen = rule.run_stack(stack_args(graph, rule_config))
+                explicit += seen
+                for v in violations:
                     target = graph.index.get(v.urn or "")
                     findings.append(
                         to_finding(
@@ -115,11 +156,17 @@ def evaluate(
                             v,
                             target.urn if target else (v.urn or stack_urn(graph)),
                             target.type if target else STACK_TYPE,
+                            target.source if target else None,
                         )
                     )
+                urns = recorder.inspected | {e.urn for e in explicit if e.urn}
+                inspected[rule.id] = len(urns) or len(explicit)
         except Exception as exc:  # a crashing rule must not read as a pass
             raise EvaluationError(f"rule {rule.id} failed: {type(exc).__name__}: {exc}") from exc
-    return Evaluation(graph, rules, findings, inspected)
+        finally:
+            CURRENT.reset(token)
+        evidence[rule.id] = explicit or recorder.evidence()
+    return Evaluation(graph, rules, findings, inspected, evidence)
 
 
 def load_config(path: Path | None) -> dict[str, dict[str, Any]]:

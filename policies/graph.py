@@ -8,7 +8,7 @@ rule code cannot tell the offline run from `pulumi preview --policy-pack`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -45,6 +45,7 @@ class GraphResource:
     inputs: Mapping[str, Any]
     dependencies: tuple[str, ...]
     protect: bool
+    source: tuple[str, int] | None = None  # the Python line that declared it, when known
 
 
 @dataclass(frozen=True)
@@ -120,17 +121,48 @@ def parse_graph(raw: Any, source: str = "graph", options: Mapping[str, Any] | No
                 protect=bool(
                     item.get("protect", (options.get(item["urn"]) or {}).get("protect", False))
                 ),
+                source=_source((options.get(item["urn"]) or {}).get("source")),
             )
         )
-    return Graph(project=raw["project"], stack=raw["stack"], resources=tuple(resources))
+    graph = Graph(project=raw["project"], stack=raw["stack"], resources=tuple(resources))
+    for urn, reference in unresolved_providers(graph):
+        raise GraphError(
+            f"{source}: {urn} names provider {reference!r}, which is not in the graph; "
+            "a rule that reads provider settings would see none"
+        )
+    return graph
 
 
-def provider_urn(reference: str | None) -> str | None:
-    """A provider reference is `<urn>::<id>`; the URN alone identifies it in the graph."""
+def _source(raw: Any) -> tuple[str, int] | None:
+    if (
+        isinstance(raw, dict)
+        and isinstance(raw.get("file"), str)
+        and isinstance(raw.get("line"), int)
+    ):
+        return raw["file"], raw["line"]
+    return None
+
+
+def provider_urn(reference: str | None, index: Container[str] | None = None) -> str | None:
+    """The provider's URN from a reference: the plan writer records the bare URN, the engine
+    `<urn>::<id>`. A URN has exactly three `::` separators, so only a fourth one is an id."""
     if not reference:
         return None
-    urn, sep, _id = reference.rpartition("::")
-    return urn if sep and urn.startswith("urn:pulumi:") else reference
+    if index is not None and reference in index:
+        return reference
+    if reference.startswith("urn:pulumi:") and reference.count("::") > 3:
+        return reference.rsplit("::", 1)[0]
+    return reference
+
+
+def unresolved_providers(graph: Graph) -> list[tuple[str, str]]:
+    """(resource URN, provider reference) for every reference naming no resource in the graph."""
+    index = graph.index
+    return [
+        (r.urn, r.provider)
+        for r in graph.resources
+        if r.provider and provider_urn(r.provider, index) not in index
+    ]
 
 
 def _options(resource: GraphResource) -> PolicyResourceOptions:
@@ -148,7 +180,7 @@ def _options(resource: GraphResource) -> PolicyResourceOptions:
 def _provider(
     graph_index: Mapping[str, GraphResource], resource: GraphResource
 ) -> PolicyProviderResource | None:
-    urn = provider_urn(resource.provider)
+    urn = provider_urn(resource.provider, graph_index)
     if urn is None:
         return None
     found = graph_index.get(urn)

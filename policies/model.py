@@ -27,6 +27,7 @@ from pulumi_policy import (
 )
 
 from policies.controls import Control
+from policies.evidence import Evidence
 
 
 class Level(StrEnum):
@@ -73,8 +74,21 @@ def _show(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-ResourceCheck = Callable[[ResourceValidationArgs], Iterable[Violation]]
-StackCheck = Callable[[StackValidationArgs], Iterable[Violation]]
+ResourceCheck = Callable[[ResourceValidationArgs], Iterable[Violation | Evidence]]
+StackCheck = Callable[[StackValidationArgs], Iterable[Violation | Evidence]]
+"""A check yields its violations, and may yield the Evidence it inspected (zone, setting,
+value); the engine shows only the violations, the offline reports both."""
+
+
+def _split(items: Iterable[Violation | Evidence]) -> tuple[list[Violation], list[Evidence]]:
+    violations: list[Violation] = []
+    evidence: list[Evidence] = []
+    for item in items:
+        if isinstance(item, Evidence):
+            evidence.append(item)
+        else:
+            violations.append(item)
+    return violations, evidence
 
 
 @dataclass(frozen=True)
@@ -108,15 +122,21 @@ class Rule:
     def applies_to(self, resource_type: str) -> bool:
         return resource_type in self.resource_types
 
-    def check_resource(self, args: ResourceValidationArgs) -> list[Violation]:
+    def run_resource(self, args: ResourceValidationArgs) -> tuple[list[Violation], list[Evidence]]:
         if self.resource_check is None or not self.applies_to(args.resource_type):
-            return []
-        return list(self.resource_check(args))
+            return [], []
+        return _split(self.resource_check(args))
+
+    def run_stack(self, args: StackValidationArgs) -> tuple[list[Violation], list[Evidence]]:
+        if self.stack_check is None:
+            return [], []
+        return _split(self.stack_check(args))
+
+    def check_resource(self, args: ResourceValidationArgs) -> list[Violation]:
+        return self.run_resource(args)[0]
 
     def check_stack(self, args: StackValidationArgs) -> list[Violation]:
-        if self.stack_check is None:
-            return []
-        return list(self.stack_check(args))
+        return self.run_stack(args)[0]
 
     def to_policy(self) -> ResourceValidationPolicy | StackValidationPolicy:
         """Build the CrossGuard policy that runs this rule inside `pulumi preview`/`up`."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from infra.baseline import BACKUP_RETENTION_MIN_DAYS, POSTGREST_MAX_ROWS
+
 SETTINGS: dict[str, dict[str, Any]] = {
     # No schema default: when unset, the stack's own cloudflare.plan config decides.
     "cloudflarePlan": {
@@ -21,19 +23,13 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "backupRetentionMinDays": {
         "type": "integer",
         "minimum": 1,
-        "default": 30,
+        "default": BACKUP_RETENTION_MIN_DAYS,
         "description": "Minimum age, in days, an object in the backups bucket stays locked.",
-    },
-    "rateLimitPaths": {
-        "type": "array",
-        "items": {"type": "string"},
-        "default": ["/auth/", "/v1/"],
-        "description": "Path prefixes (sign-in, API) a rate limit rule must cover.",
     },
     "postgrestMaxRows": {
         "type": "integer",
         "minimum": 1,
-        "default": 1000,
+        "default": POSTGREST_MAX_ROWS,
         "description": "Largest PostgREST max_rows we accept.",
     },
 }

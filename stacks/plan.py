@@ -34,8 +34,11 @@ class PlanError(Exception):
 def plan(stack: str, root: Path = ROOT, overrides: dict[str, str] | None = None) -> Graph:
     """Plan `stack`; `overrides` (full keys such as `careers-crm:cloudflare.plan`) replace
     stack file values, for what-if plans and tests."""
+    from stacks.config.declared import stack_problem
     from stacks.program import main as program
 
+    if (problem := stack_problem(stack, root)) is not None:
+        raise PlanError(problem)
     try:
         settings = load_stack_settings(root, stack)
     except StackFileError as err:

@@ -33,7 +33,9 @@ EXPLOIT_PATHS = (
 
 @dataclass(frozen=True)
 class RateLimitRule:
-    """One rate limiting rule: requests to `paths` (prefixes) per client IP and data centre."""
+    """One rate limiting rule: requests to `paths` per client IP and data centre. A path
+    ending in `*` is a wildcard (Cloudflare's `wildcard`: whole path, `*` = any characters),
+    any other path matches exactly (`eq`)."""
 
     name: str
     paths: tuple[str, ...]
@@ -43,7 +45,10 @@ class RateLimitRule:
     action: RateLimitAction = "block"
 
     def expression(self) -> str:
-        clauses = [f'{PATH_FIELD} wildcard "{p.rstrip("*")}*"' for p in self.paths]
+        clauses = [
+            f'{PATH_FIELD} wildcard "{p}"' if p.endswith("*") else f'{PATH_FIELD} eq "{p}"'
+            for p in self.paths
+        ]
         return "(" + " or ".join(clauses) + ")"
 
 
@@ -64,7 +69,11 @@ def managed_rules(limits: PlanLimits) -> list[cloudflare.RulesetRuleArgsDict]:
 
 
 def custom_rules(limits: PlanLimits, api_hostname: str) -> list[cloudflare.RulesetRuleArgsDict]:
-    """Block what the CRM never serves; on plans with WAF attack score, block likely attacks."""
+    """Block what the CRM never serves; on plans with WAF attack score, block likely attacks.
+
+    No bot challenge: sign-in happens at Supabase (outside the zone) and the API is called
+    by the web front's fetch(), which cannot solve a challenge, so a challenge here would
+    either protect nothing or break the app (CRM-EDGE-013 checks this)."""
     methods = " ".join(f'"{m}"' for m in API_METHODS)
     probes = " or ".join(f'starts_with({PATH_FIELD}, "{p}")' for p in EXPLOIT_PATHS)
     rules: list[cloudflare.RulesetRuleArgsDict] = [
@@ -90,15 +99,6 @@ def custom_rules(limits: PlanLimits, api_hostname: str) -> list[cloudflare.Rules
                 "enabled": True,
                 "description": "Block requests the WAF attack score rates as attacks",
                 "expression": "(cf.waf.score lt 20)",
-            }
-        )
-    else:
-        rules.append(
-            {
-                "action": "managed_challenge",
-                "enabled": True,
-                "description": "Challenge unverified bots on the sign-in paths",
-                "expression": f'(starts_with({PATH_FIELD}, "/auth/") and not cf.client.bot)',
             }
         )
     return rules

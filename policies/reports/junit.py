@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from policies.findings import STATUS_EXCEPTED, Finding
+from policies.findings import STATUS_EXCEPTED, Finding, show
 from policies.reports.model import AuditResult
 
 
@@ -18,8 +18,8 @@ def _detail(finding: Finding) -> str:
     lines = [finding.message, f"resource: {finding.resource_urn}"]
     if finding.property_path:
         lines.append(
-            f"property: {finding.property_path} actual={finding.actual!r} "
-            f"required={finding.required!r}"
+            f"property: {finding.property_path} actual={show(finding.actual)} "
+            f"required={show(finding.required)}"
         )
     lines.append(f"remediation: {finding.remediation}")
     if finding.exception:
@@ -36,7 +36,7 @@ def render(result: AuditResult) -> str:
     for finding in result.findings:
         by_rule[finding.policy_id].append(finding)
     root = ET.Element("testsuites", name=f"careers-crm policies ({result.provenance.stack})")
-    by_source: dict[str, list[str]] = defaultdict(list)
+    by_source: dict[str, list[str]] = {s: [] for s in result.sources}
     for rule in sorted(result.rules, key=lambda r: r.id):
         by_source[rule.source].append(rule.id)
     records = {r.id: r for r in result.rules}
@@ -44,12 +44,18 @@ def render(result: AuditResult) -> str:
     for source, rule_ids in sorted(by_source.items()):
         suite = ET.SubElement(root, "testsuite", name=source)
         counts = {"tests": 0, "failures": 0, "skipped": 0}
+        if not rule_ids:  # the scanner ran and found nothing: say so, as a passing case
+            _case(suite, source, f"{source} {result.provenance.tools.get(source, '')}: no findings")
+            counts["tests"] += 1
         for rule_id in rule_ids:
             rule = records[rule_id]
             findings = by_rule.get(rule_id, [])
             if not findings:
-                _case(suite, rule_id, f"{rule.title} [{rule.inspected} inspected]")
+                case = _case(suite, rule_id, f"{rule.title} [{rule.inspected} inspected]")
                 counts["tests"] += 1
+                if rule.status == "not_applicable":
+                    ET.SubElement(case, "skipped", message="not applicable: inspected nothing")
+                    counts["skipped"] += 1
             for finding in findings:
                 case = _case(suite, rule_id, f"{rule.title} :: {finding.resource_urn}")
                 counts["tests"] += 1

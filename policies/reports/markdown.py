@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from policies.findings import SEVERITIES, Finding
+from policies.findings import SEVERITIES, Finding, show
 from policies.reports.model import AuditResult
 
 LIMIT = 65_000
-_ICON = {"fail": "❌", "warn": "⚠️", "pass": "✅", "excepted": "📝"}
+_ICON = {"fail": "❌", "warn": "⚠️", "pass": "✅", "excepted": "📝", "not_applicable": "⚪"}
 
 
 def _cell(text: object, width: int = 160) -> str:
@@ -28,7 +28,10 @@ def _evidence(finding: Finding) -> str:
         return ""
     if finding.actual is None and finding.required is None:  # scanners name only the spot
         return f"`{finding.property_path}`"
-    return f"`{finding.property_path}`: {_cell(finding.actual, 60)} → {_cell(finding.required, 60)}"
+    return (
+        f"`{finding.property_path}`: {_cell(show(finding.actual), 60)} → "
+        f"{_cell(show(finding.required), 60)}"
+    )
 
 
 def _table(findings: list[Finding], budget: int) -> list[str]:
@@ -67,7 +70,19 @@ def render(result: AuditResult) -> str:
         "",
         "| " + " | ".join(SEVERITIES) + " |",
         "|" + "---|" * len(SEVERITIES),
-        "| " + " | ".join(str(s["by_severity"][x]) for x in SEVERITIES) + " |",
+        "| "
+        + " | ".join(
+            str(s["by_severity"][x])
+            + (
+                f" (+{s['excepted_by_severity'][x]} excepted)"
+                if s["excepted_by_severity"][x]
+                else ""
+            )
+            for x in SEVERITIES
+        )
+        + " |",
+        "",
+        "Sources: " + ", ".join(f"{k} {v} finding(s)" for k, v in s["by_source"].items()) + ".",
         "",
     ]
     controls = result.controls()
@@ -76,14 +91,15 @@ def render(result: AuditResult) -> str:
     control_lines = [
         "### Controls",
         "",
-        "| Framework | ✅ pass | ⚠️ warn | 📝 excepted | ❌ fail |",
-        "|---|---|---|---|---|",
+        "| Framework | ✅ pass | ⚠️ warn | 📝 excepted | ❌ fail | ⚪ not applicable |",
+        "|---|---|---|---|---|---|",
     ]
     for fw in frameworks:
         name = fw.rsplit(" ", 1)[0]
         control_lines.append(
             f"| {fw} | {tally[(name, 'pass')]} | {tally[(name, 'warn')]} | "
-            f"{tally[(name, 'excepted')]} | {tally[(name, 'fail')]} |"
+            f"{tally[(name, 'excepted')]} | {tally[(name, 'fail')]} | "
+            f"{tally[(name, 'not_applicable')]} |"
         )
     failing = [c for c in controls if c.status == "fail"]
     if failing:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from policies.findings import STATUS_EXCEPTED, Finding
+from policies.findings import STATUS_EXCEPTED, Finding, show
 from policies.reports.model import AuditResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -26,8 +26,14 @@ def _location(finding: Finding, stack_file: str) -> dict[str, Any]:
             "artifactLocation": {"uri": finding.file},
             "region": {"startLine": max(finding.line, 1)},
         }
+    elif finding.source_file:
+        # The Python line that declared the planned resource (recorded by the plan).
+        physical = {
+            "artifactLocation": {"uri": finding.source_file},
+            "region": {"startLine": max(finding.source_line, 1)},
+        }
     else:
-        # A planned resource has no source line; the stack's config file is where it is set.
+        # A stack-wide finding names no resource: the stack's config file is where it is set.
         physical = {"artifactLocation": {"uri": stack_file}, "region": {"startLine": 1}}
     location: dict[str, Any] = {"physicalLocation": physical}
     if finding.resource_urn.startswith("urn:pulumi:"):
@@ -46,7 +52,8 @@ def _message(finding: Finding) -> str:
     text = finding.message
     if finding.property_path:
         text += (
-            f" ({finding.property_path}: actual {finding.actual!r}, required {finding.required!r})"
+            f" ({finding.property_path}: actual {show(finding.actual)}, "
+            f"required {show(finding.required)})"
         )
     return text
 
@@ -118,7 +125,13 @@ def render(result: AuditResult) -> dict[str, Any]:
                         "version": p.tools.get("policy-pack", "0.1.0"),
                         "informationUri": INFORMATION_URI,
                         "rules": sarif_rules,
-                    }
+                    },
+                    # Every tool that ran, with its version, whether or not it found anything.
+                    "extensions": [
+                        {"name": source, "version": p.tools.get(source, "")}
+                        for source in result.sources
+                        if source != "pulumi-policy"
+                    ],
                 },
                 "automationDetails": {"id": f"careers-crm-policies/{p.stack}/"},
                 "versionControlProvenance": [

@@ -9,6 +9,7 @@ from policies.rules import (
     observability,
     r2,
     railway,
+    seams,
     stack,
     supabase,
     upstash,
@@ -24,6 +25,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + github.RULES
     + observability.RULES
     + upstash.RULES
+    + seams.RULES
     + stack.RULES
 )
 

@@ -7,11 +7,20 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
 
+from policies.evidence import record_inspected, record_read
+
 _MISSING = object()
 
 
 def get(props: Mapping[str, Any] | Any, path: str, default: Any = None) -> Any:
-    """Follow a dotted path (`a.b.0.c`) through mappings and lists."""
+    """Follow a dotted path (`a.b.0.c`) through mappings and lists (recorded as evidence
+    when `props` is a resource's inputs and an evaluation is recording)."""
+    value = _follow(props, path, default)
+    record_read(props, path, value)
+    return value
+
+
+def _follow(props: Any, path: str, default: Any) -> Any:
     current: Any = props
     for part in path.split("."):
         if isinstance(current, Mapping):
@@ -55,7 +64,16 @@ def truthy(value: Any) -> bool:
 
 
 def of_type(args: StackValidationArgs, *types: str) -> Iterator[PolicyResource]:
-    return (r for r in args.resources if r.resource_type in types)
+    for r in args.resources:
+        if r.resource_type in types:
+            record_inspected(r.props)
+            yield r
+
+
+def inspected(resource: PolicyResource) -> PolicyResource:
+    """Mark a resource a stack rule looked at without reading one input by path."""
+    record_inspected(resource.props)
+    return resource
 
 
 def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:

@@ -12,8 +12,14 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
 
+from infra.baseline import HSTS_MIN_SECONDS, TLS_VERSIONS
 from policies import controls as c
+from policies.cfrules import Expression, Request, RulesSyntaxError, cloudflare_parse_error
+from policies.cfrules import parse as parse_rules
+from policies.evidence import Evidence
+from policies.findings import listing, show
 from policies.model import Rule, Violation
+from policies.routes import Route, api_routes, web_routes
 from policies.rules._define import (
     ADVISORY,
     CRITICAL,
@@ -25,7 +31,7 @@ from policies.rules._define import (
     stack_rule,
 )
 from policies.rules._props import as_list, get, number, of_type, truthy
-from policies.settings import CLOUDFLARE_PLAN_LIMITS, cloudflare_plan, schema, setting
+from policies.settings import CLOUDFLARE_PLAN_LIMITS, cloudflare_plan, schema
 
 RULES: list[Rule] = []
 
@@ -41,11 +47,9 @@ MANAGED_RULESETS = {
     "free": {"77454fe2d30c4220b5701f6fdfb893ba"},
     "paid": {"efb7b8c949ac4650a09736fc376e9aee", "4814384a9e5d4991b9815dcfc25d2f1f"},
 }
-HSTS_MIN_SECONDS = 15_724_800  # 182 days: ASVS V14.4.5's own example, "6 months"
 RATE_LIMIT_FREE_FIELDS = {"http.request.uri.path", "cf.client.bot", "cf.verified_bot_category"}
 _FIELD = re.compile(r"\b((?:http|cf|ip|ssl|raw)\.[a-z0-9_.]+)")
 PLAN_CONFIG = schema("cloudflarePlan")
-PATHS_CONFIG = schema("rateLimitPaths")
 
 
 def _zones(args: StackValidationArgs) -> set[str]:
@@ -66,9 +70,15 @@ def _setting(args: StackValidationArgs, zone: str, setting_id: str) -> PolicyRes
 
 def _require_setting(
     args: StackValidationArgs, setting_id: str, ok: Any, required: str
-) -> Iterator[Violation]:
+) -> Iterator[Violation | Evidence]:
     for zone in sorted(_zones(args)):
         found = _setting(args, zone, setting_id)
+        yield Evidence(
+            f"zone {zone}",
+            setting_id,
+            "absent (Cloudflare default)" if found is None else get(found.props, "value"),
+            None if found is None else found.urn,
+        )
         if found is None:
             yield Violation(
                 f"zone {zone} does not manage the '{setting_id}' setting, so "
@@ -81,7 +91,7 @@ def _require_setting(
         value = get(found.props, "value")
         if not ok(value):
             yield Violation(
-                f"zone setting '{setting_id}' is {value!r}",
+                f"zone setting '{setting_id}' is {show(value)}",
                 path="value",
                 actual=value,
                 required=required,
@@ -100,7 +110,7 @@ def _require_setting(
     "let anyone on the path to the origin read or alter traffic.",
     remediation="Set the zone's 'ssl' ZoneSetting to 'strict' (EdgeArgs / tls.py).",
 )
-def ssl_strict(args: StackValidationArgs) -> Iterator[Violation]:
+def ssl_strict(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     return _require_setting(args, "ssl", lambda v: v in ("strict", "origin_pull"), "strict")
 
 
@@ -114,9 +124,9 @@ def ssl_strict(args: StackValidationArgs) -> Iterator[Violation]:
     description="TLS 1.0 and 1.1 are deprecated (RFC 8996) and must not be negotiated.",
     remediation="Set 'min_tls_version' to '1.2' (or '1.3' where every client allows).",
 )
-def min_tls(args: StackValidationArgs) -> Iterator[Violation]:
+def min_tls(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     return _require_setting(
-        args, "min_tls_version", lambda v: isinstance(v, str) and v in ("1.2", "1.3"), ">= 1.2"
+        args, "min_tls_version", lambda v: isinstance(v, str) and v in TLS_VERSIONS, ">= 1.2"
     )
 
 
@@ -130,7 +140,7 @@ def min_tls(args: StackValidationArgs) -> Iterator[Violation]:
     description="Plain HTTP requests must be redirected to HTTPS at the edge.",
     remediation="Set the 'always_use_https' ZoneSetting to 'on'.",
 )
-def always_https(args: StackValidationArgs) -> Iterator[Violation]:
+def always_https(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     return _require_setting(args, "always_use_https", lambda v: v == "on", "on")
 
 
@@ -167,14 +177,14 @@ def _hsts_problems(value: Any) -> list[str]:
     remediation="In the 'security_header' ZoneSetting set strict_transport_security "
     "enabled=true, max_age>=15724800, include_subdomains=true (Cloudflare's snake_case keys).",
 )
-def hsts(args: StackValidationArgs) -> Iterator[Violation]:
+def hsts(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     for v in _require_setting(
         args,
         "security_header",
         _hsts_ok,
         f"enabled, max_age >= {HSTS_MIN_SECONDS}, include_subdomains",
     ):
-        if v.urn is None:
+        if isinstance(v, Evidence) or v.urn is None:
             yield v
             continue
         found = next(r for r in args.resources if r.urn == v.urn)
@@ -197,7 +207,7 @@ def hsts(args: StackValidationArgs) -> Iterator[Violation]:
     description="TLS 1.3 removes legacy cipher suites and speeds up the handshake.",
     remediation="Set the 'tls_1_3' ZoneSetting to 'on'.",
 )
-def tls13(args: StackValidationArgs) -> Iterator[Violation]:
+def tls13(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     return _require_setting(args, "tls_1_3", lambda v: v in ("on", "zrt"), "on")
 
 
@@ -245,7 +255,7 @@ def managed_waf(args: StackValidationArgs) -> Iterator[Violation]:
                 f"zone {zone} executes no managed WAF ruleset of the {plan} plan",
                 path=f"Ruleset[{MANAGED_PHASE}].rules[].actionParameters.id",
                 actual=sorted(str(e) for e in executed),
-                required=f"one of {sorted(wanted)}",
+                required=f"one of {listing(wanted)}",
             )
 
 
@@ -255,40 +265,179 @@ def _expressions(rulesets: list[PolicyResource]) -> list[tuple[PolicyResource, i
     ]
 
 
+RAILWAY_DOMAIN = "pulumi-python:dynamic/railway:CustomDomain"
+VERCEL_DOMAIN = "vercel:index/projectDomain:ProjectDomain"
+BLOCKING_ACTIONS = ("block", "managed_challenge", "challenge", "js_challenge")
+CHALLENGES = ("managed_challenge", "challenge", "js_challenge")
+
+
+def served_hosts(args: StackValidationArgs, zone: str) -> list[tuple[str, str]]:
+    """(hostname, "api" | "web") for each DNS record of the zone an origin of ours serves:
+    the Railway custom domain serves the API, the Vercel project domain the web front."""
+    origins = {str(get(r.props, "domain")): "api" for r in of_type(args, RAILWAY_DOMAIN)}
+    origins |= {str(get(r.props, "domain")): "web" for r in of_type(args, VERCEL_DOMAIN)}
+    hosts = {
+        str(get(r.props, "name"))
+        for r in of_type(args, DNS_RECORD)
+        if get(r.props, "zoneId") == zone
+    }
+    return sorted((h, origins[h]) for h in hosts if h in origins)
+
+
+def _requests(args: StackValidationArgs, zone: str) -> list[tuple[Route, str, Request]]:
+    """A legitimate (non-bot) request to every route on every host the zone serves."""
+    out = []
+    for host, app in served_hosts(args, zone):
+        for route in api_routes() if app == "api" else web_routes():
+            out.append((route, host, Request.https(host, route.method, route.sample_path)))
+    return out
+
+
+def _parsed(expression: Any) -> Expression | str:
+    """The parsed expression, or why it cannot be judged."""
+    try:
+        return parse_rules(str(expression or ""))
+    except RulesSyntaxError as err:
+        return str(err)
+
+
 @stack_rule(
     RULES,
     id="CRM-EDGE-006",
-    title="Rate limiting covers sign-in and API paths",
+    title="Every write and credential-bearing route is rate limited",
     severity=HIGH,
     enforcement=MANDATORY,
     controls=[c.ASVS_2_2_1, c.ASVS_11_1_4, c.CIS_13_10, c.SOC2_CC6_6],
-    description="An enabled blocking rate limit rule must match the authentication "
-    "paths and the API paths, so credential stuffing and scraping are "
-    "throttled at the edge.",
-    remediation="Add the sign-in and API path prefixes to an enabled rate limit rule "
-    "(action block or managed_challenge) in the http_ratelimit Ruleset.",
-    config=PATHS_CONFIG,
+    description="Each route of the API's OpenAPI document that writes (POST, PUT, PATCH, "
+    "DELETE) or carries a credential must be matched, on the host the plan serves it on, "
+    "by an enabled blocking rate limit rule, so credential stuffing, token replay and "
+    "scripted writes are throttled at the edge. Expressions are evaluated with "
+    "Cloudflare's documented semantics (policies/cfrules.py), not read as text.",
+    remediation="Add the routes' path prefixes (e.g. '/students*') to the rate limit rule "
+    "in cloudflare.rateLimits (Pulumi.yaml default, stacks/config/edge.py).",
 )
-def rate_limit_coverage(args: StackValidationArgs) -> Iterator[Violation]:
-    paths = [str(p) for p in setting(args.get_config(), "rateLimitPaths")]
+def rate_limit_coverage(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     for zone in sorted(_zones(args)):
-        if not any(get(r.props, "zoneId") == zone for r in of_type(args, DNS_RECORD)):
-            continue
-        active = [
-            str(get(rule, "expression", ""))
-            for _, _, rule in _expressions(_phase_rulesets(args, zone, RATELIMIT_PHASE))
-            if _enabled(rule)
-            and get(rule, "action") in ("block", "managed_challenge", "challenge", "js_challenge")
+        requests = [
+            (route, host, req)
+            for route, host, req in _requests(args, zone)
+            if route.write or route.credentials
         ]
-        text = " ".join(active)
-        missing = [p for p in paths if f'"{p}' not in text]
+        if not requests:
+            continue
+        rules = [
+            (rs, i, rule, _parsed(get(rule, "expression")))
+            for rs, i, rule in _expressions(_phase_rulesets(args, zone, RATELIMIT_PHASE))
+            if _enabled(rule) and get(rule, "action") in BLOCKING_ACTIONS
+        ]
+        for rs, i, rule, _ in rules:
+            yield Evidence(
+                f"zone {zone}", f"rate limit rule {i} expression", get(rule, "expression"), rs.urn
+            )
+        usable = [p for *_, p in rules if isinstance(p, Expression)]
+        covered = [(r, h) for r, h, q in requests if any(e.matches(q) for e in usable)]
+        missing = [f"{r} on {h}" for r, h, q in requests if not any(e.matches(q) for e in usable)]
+        yield Evidence(
+            f"zone {zone}",
+            "write/credential routes rate limited",
+            f"{len(covered)} of {len(requests)}",
+        )
         if missing:
             yield Violation(
-                f"zone {zone}: no enabled rate limit rule matches {', '.join(missing)}",
+                f"zone {zone}: {len(missing)} of {len(requests)} write or credential-bearing "
+                f"route(s) match no enabled rate limit rule: {', '.join(missing[:8])}"
+                + (" ..." if len(missing) > 8 else ""),
                 path=f"Ruleset[{RATELIMIT_PHASE}].rules[].expression",
-                actual=active,
-                required=[f"{p}*" for p in paths],
+                actual=[str(get(rule, "expression")) for _, _, rule, _ in rules],
+                required=f"an expression matching {', '.join(missing[:8])}",
+                urn=rules[0][0].urn if rules else None,
             )
+
+
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-013",
+    title="Every rate limit and challenge rule protects a served route",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    controls=[c.ASVS_11_1_4, c.CIS_13_10, c.SOC2_CC6_6],
+    description="A rate limit or challenge whose expression matches no request to any "
+    "route the plan serves protects nothing, yet reads as a protection in review and "
+    "audit. Each is evaluated against a legitimate request to every API and web route "
+    "on the zone's hosts.",
+    remediation="Point the expression at the routes the app serves (see the API's "
+    "OpenAPI document), or delete the rule.",
+)
+def protects_something(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
+    for zone in sorted(_zones(args)):
+        requests = _requests(args, zone)
+        candidates = [
+            (phase, rs, i, rule)
+            for phase in (RATELIMIT_PHASE, CUSTOM_PHASE)
+            for rs, i, rule in _expressions(_phase_rulesets(args, zone, phase))
+            if _enabled(rule) and (phase == RATELIMIT_PHASE or get(rule, "action") in CHALLENGES)
+        ]
+        for phase, rs, i, rule in candidates:
+            parsed = _parsed(get(rule, "expression"))
+            if isinstance(parsed, str):
+                yield Violation(
+                    f"{phase} rule {i} cannot be evaluated: {parsed}",
+                    path=f"rules.{i}.expression",
+                    actual=get(rule, "expression"),
+                    required="an expression in the modelled Rules-language subset",
+                    urn=rs.urn,
+                )
+                continue
+            hits = [f"{r} on {h}" for r, h, q in requests if parsed.matches(q)]
+            yield Evidence(
+                f"zone {zone}",
+                f"{phase} rule {i} ({get(rule, 'description')}) matches",
+                f"{len(hits)} of {len(requests)} routes" + (f", e.g. {hits[0]}" if hits else ""),
+                rs.urn,
+            )
+            if not hits:
+                yield Violation(
+                    f"{phase} rule {i} ({get(rule, 'description')}) protects nothing: its "
+                    f"expression matches none of the {len(requests)} routes served on "
+                    f"{', '.join(h for h, _ in served_hosts(args, zone))}",
+                    path=f"rules.{i}.expression",
+                    actual=get(rule, "expression"),
+                    required="an expression matching at least one served route",
+                    urn=rs.urn,
+                )
+
+
+@stack_rule(
+    RULES,
+    id="CRM-EDGE-014",
+    title="Every edge expression parses as Cloudflare parses it",
+    severity=MEDIUM,
+    enforcement=MANDATORY,
+    controls=[c.CIS_4_1, c.SOC2_CC8_1],
+    description="Each Ruleset rule expression is parsed by Cloudflare's own wirefilter "
+    "parser (octorules-wirefilter); one it rejects fails `pulumi up` or, worse, is "
+    "reviewed as if it meant something.",
+    remediation="Fix the expression's syntax (see the parser's message).",
+)
+def expressions_parse(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
+    count = 0
+    for rs in of_type(args, RULESET):
+        for i, rule in enumerate(as_list(get(rs.props, "rules"))):
+            expression = str(get(rule, "expression", ""))
+            count += 1
+            # "true" (every request) is what Cloudflare's own managed-ruleset deployment
+            # examples use; wirefilter's default scheme has no such identifier.
+            error = None if expression == "true" else cloudflare_parse_error(expression)
+            if error:
+                yield Violation(
+                    f"rule {i} of {get(rs.props, 'phase')}: Cloudflare rejects the "
+                    f"expression: {error.splitlines()[-1].strip()}",
+                    path=f"rules.{i}.expression",
+                    actual=expression,
+                    required="an expression Cloudflare's parser accepts",
+                    urn=rs.urn,
+                )
+    yield Evidence("stack", "Ruleset expressions parsed by wirefilter", count)
 
 
 def _limits(args: StackValidationArgs) -> dict[str, Any]:
@@ -400,7 +549,7 @@ def rate_limit_timeout(args: StackValidationArgs) -> Iterator[Violation]:
     "the plan's required characteristics (cf.colo.id and ip.src on Free) "
     "and, on Free, matches only on the path and verified-bot fields.",
     remediation="Keep to the plan's rule count; set characteristics to "
-    "['cf.colo.id', 'ip.src']; use only path/verified-bot fields on Free.",
+    "cf.colo.id and ip.src; use only path/verified-bot fields on Free.",
     config=PLAN_CONFIG,
 )
 def rate_limit_shape(args: StackValidationArgs) -> Iterator[Violation]:
@@ -420,7 +569,7 @@ def rate_limit_shape(args: StackValidationArgs) -> Iterator[Violation]:
         need = set(limits["required_characteristics"])
         if not need <= have:
             yield Violation(
-                f"rate limit rule {i} does not count by {sorted(need - have)}",
+                f"rate limit rule {i} does not count by {listing(need - have)}",
                 path=f"rules.{i}.ratelimit.characteristics",
                 actual=sorted(have),
                 required=sorted(need),
@@ -431,7 +580,7 @@ def rate_limit_shape(args: StackValidationArgs) -> Iterator[Violation]:
             extra = used - RATE_LIMIT_FREE_FIELDS
             if extra:
                 yield Violation(
-                    f"rate limit rule {i} matches on {sorted(extra)}, not "
+                    f"rate limit rule {i} matches on {listing(extra)}, not "
                     "available on the free plan",
                     path=f"rules.{i}.expression",
                     actual=sorted(used),

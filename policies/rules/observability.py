@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from pulumi_policy import PolicyResource, StackValidationArgs
 
 from policies import controls as c
+from policies.findings import show
 from policies.model import Rule, Violation
 from policies.rules._define import HIGH, MANDATORY, stack_rule
 from policies.rules._props import as_list, get, of_type, plain
@@ -118,7 +119,7 @@ def routed(args: StackValidationArgs) -> Iterator[Violation]:
             target = get(route, "contactPoint")
             if target is not None and str(target) not in points:
                 yield Violation(
-                    f"notification route {i} sends to undeclared contact point {target!r}",
+                    f"notification route {i} sends to undeclared contact point {show(target)}",
                     path=f"policies.{i}.contactPoint",
                     actual=target,
                     required=sorted(points),
@@ -129,7 +130,8 @@ def routed(args: StackValidationArgs) -> Iterator[Violation]:
             target = get(rule, "notificationSettings.contactPoint")
             if target is not None and str(target) not in points:
                 yield Violation(
-                    f"alert rule {get(rule, 'name')} routes to undeclared contact point {target!r}",
+                    f"alert rule {get(rule, 'name')} routes to undeclared contact point "
+                    f"{show(target)}",
                     path=f"rules.{i}.notificationSettings",
                     actual=target,
                     required=sorted(points),

@@ -10,6 +10,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 
 from policies import controls as c
+from policies.evidence import Evidence
 from policies.model import Rule, Violation
 from policies.rules._define import CRITICAL, HIGH, MANDATORY, MEDIUM, resource_rule, stack_rule
 from policies.rules._props import as_list, get, number, of_type
@@ -241,7 +242,8 @@ def no_unsupported_s3(args: ResourceValidationArgs) -> Iterator[Violation]:
     "backups: buckets carry the `protect` resource option.",
     remediation="Create the bucket with ResourceOptions(protect=True).",
 )
-def buckets_protected(args: ResourceValidationArgs) -> Iterator[Violation]:
+def buckets_protected(args: ResourceValidationArgs) -> Iterator[Violation | Evidence]:
+    yield Evidence(str(get(args.props, "name")), "opts.protect", bool(args.opts.protect), args.urn)
     if not args.opts.protect:
         yield Violation(
             f"bucket {get(args.props, 'name')} can be deleted by Pulumi",

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from pulumi_policy import PolicyResource, StackValidationArgs
 
 from policies import controls as c
+from policies.evidence import Evidence
+from policies.findings import listing
 from policies.graph import REDACTED_GRAPH_FLAG, SECRET_SENTINEL
 from policies.model import Rule, Violation
 from policies.rules._define import CRITICAL, HIGH, MANDATORY, stack_rule
-from policies.rules._props import walk
+from policies.rules._props import inspected, walk
 from policies.rules.secrets_detect import classify, known_token
 
 RULES: list[Rule] = []
@@ -107,10 +109,16 @@ def _secret_findings(resource: PolicyResource, redacted: bool) -> Iterator[Viola
     remediation="Read it from secret config (`config.require_secret`) or wrap it in "
     "pulumi.Output.secret(); rotate the credential if it was committed.",
 )
-def plaintext_secrets(args: StackValidationArgs) -> Iterator[Violation]:
+def plaintext_secrets(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
     redacted = _redacted(args)
+    leaves = 0
     for resource in args.resources:
+        inspected(resource)
+        leaves += sum(1 for _ in walk(dict(resource.props)))
         yield from _secret_findings(resource, redacted)
+    yield Evidence(
+        "stack", "input values scanned", f"{leaves} values of {len(args.resources)} resources"
+    )
 
 
 def _package(resource_type: str) -> str:
@@ -146,15 +154,18 @@ def _unknown(resource: PolicyResource) -> str | None:
     remediation="Use a reviewed provider, or review the new one and add it to "
     "policies/rules/stack.py's allow lists in the same pull request.",
 )
-def known_providers(args: StackValidationArgs) -> Iterator[Violation]:
+def known_providers(args: StackValidationArgs) -> Iterator[Violation | Evidence]:
+    packages = sorted({_package(r.resource_type) for r in args.resources})
+    yield Evidence("stack", "resource packages", packages)
     for resource in args.resources:
+        inspected(resource)
         why = _unknown(resource)
         if why:
             yield Violation(
                 f"{resource.name} ({resource.resource_type}) comes from unreviewed {why}",
                 path="type",
                 actual=resource.resource_type,
-                required=f"one of {sorted(PROVIDER_PACKAGES | COMPONENT_PACKAGES)} "
+                required=f"one of {listing(PROVIDER_PACKAGES | COMPONENT_PACKAGES)} "
                 "or a reviewed dynamic module",
                 urn=resource.urn,
             )

@@ -10,7 +10,9 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
 
+from infra.baseline import PASSWORD_MIN_LENGTH, TOKEN_MAX_SECONDS
 from policies import controls as c
+from policies.findings import show
 from policies.model import Rule, Violation
 from policies.rules._define import CRITICAL, HIGH, MANDATORY, MEDIUM, stack_rule
 from policies.rules._props import as_list, get, number, of_type, truthy
@@ -24,7 +26,7 @@ SSL = PREFIX + "SslEnforcement"
 NETWORK = PREFIX + "NetworkRestrictions"
 POSTGREST = PREFIX + "PostgrestConfig"
 KINDS = (AUTH, SSL, NETWORK, POSTGREST, PREFIX + "PostgresConfig")
-MAX_TOKEN_SECONDS = 3600
+MAX_TOKEN_SECONDS = TOKEN_MAX_SECONDS
 
 
 def _projects(args: StackValidationArgs) -> list[str]:
@@ -52,7 +54,7 @@ def _field_rule(
                 value = get(resource.props, field)
                 if value is None or not ok(value):
                     yield Violation(
-                        f"{what}: {field} is {value!r}",
+                        f"{what}: {field} is {show(value)}",
                         path=field,
                         actual=value,
                         required=required,
@@ -128,12 +130,12 @@ _define(
     "Passwords have at least 12 characters",
     HIGH,
     [c.ASVS_2_1_1, c.SOC2_CC6_1],
-    "ASVS V2.1.1: user-set passwords are at least 12 characters long.",
-    "Set password_min_length >= 12.",
+    f"ASVS V2.1.1: user-set passwords are at least {PASSWORD_MIN_LENGTH} characters long.",
+    f"Set password_min_length >= {PASSWORD_MIN_LENGTH}.",
     AUTH,
     "password_min_length",
-    _at_least(12),
-    ">= 12",
+    _at_least(PASSWORD_MIN_LENGTH),
+    f">= {PASSWORD_MIN_LENGTH}",
 )
 _define(
     "CRM-SB-004",

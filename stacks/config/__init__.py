@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+from pulumi.runtime.config import CONFIG
 
 from stacks.config.cache import UpstashConfig, read_upstash
+from stacks.config.declared import declared_keys
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
 from stacks.config.github import GitHubConfig, read_github
 from stacks.config.hosting import (
@@ -94,6 +96,8 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         uptime_kuma=read_uptime_kuma(reader),
         upstash=read_upstash(reader),
     )
+    if source is None:  # the engine's (or the offline runtime's) whole config
+        reader.known_keys(CONFIG.get().keys(), declared_keys())
     if reader.problems:
         raise ConfigError(reader.problems)
     return config

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from infra.baseline import TLS_VERSIONS
 from infra.cloudflare.plans import LIMITS, PLANS, PlanLimits, PlanName
 from infra.cloudflare.waf import RateLimitRule
 from stacks.config.reader import (
@@ -14,8 +15,6 @@ from stacks.config.reader import (
     domain_check,
     label_check,
 )
-
-_TLS_VERSIONS = ("1.2", "1.3")
 
 ONE_YEAR = 31_536_000
 
@@ -53,10 +52,30 @@ class CloudflareConfig:
         return LIMITS[self.plan]
 
 
+# The API serves its routes at the root of api.<domain> (sign-in is at <ref>.supabase.co,
+# outside the zone): every route that writes or carries a token. CRM-EDGE-006 proves the
+# expression matches each of them, from the app's own OpenAPI document.
+API_RATE_LIMIT_PATHS: Final = (
+    "/students*",
+    "/applications/*",
+    "/reminders/*",
+    "/staff*",
+    "/organization",
+    "/me",
+    "/metrics",
+)
+RATE_LIMIT_FIELDS: Final = (
+    "name",
+    "paths",
+    "requestsPerPeriod",
+    "period",
+    "mitigationTimeout",
+    "action",
+)
 DEFAULT_RATE_LIMITS: Final[list[dict[str, Any]]] = [
     {
-        "name": "Sign-in and API paths",
-        "paths": ["/auth/*", "/v1/*"],
+        "name": "API routes that write or carry a token",
+        "paths": list(API_RATE_LIMIT_PATHS),
         "requestsPerPeriod": 100,
         "period": 10,
         "mitigationTimeout": 10,
@@ -88,6 +107,7 @@ def _rate_limits(reader: Reader, limits: PlanLimits) -> tuple[RateLimitRule, ...
         if not isinstance(item, Mapping):
             reader.problem(where, "must be an object")
             continue
+        reader.fields(where, item, RATE_LIMIT_FIELDS)
         rule = _rate_limit(reader, where, item, limits)
         if rule is not None:
             rules.append(rule)
@@ -110,6 +130,10 @@ def _rate_limit(
         or not all(isinstance(p, str) and p.startswith("/") for p in paths)
     ):
         reader.problem(f"{where}.paths", "must be a non-empty list of paths starting with '/'")
+        ok = False
+    elif bad := [p for p in paths if "**" in p or '"' in p or "\\" in p]:
+        # Cloudflare rejects '**' in a wildcard; a quote or backslash would end the literal.
+        reader.problem(f"{where}.paths", f"{', '.join(bad)}: no '**', quote or backslash in a path")
         ok = False
     if not isinstance(rpp, int) or rpp < 1:
         reader.problem(f"{where}.requestsPerPeriod", "must be a positive whole number")
@@ -162,7 +186,7 @@ def read_cloudflare(reader: Reader) -> CloudflareConfig:
         account_id=reader.string("cloudflare.accountId", check=cf_id_check),
         zone_id=reader.string("cloudflare.zoneId", check=cf_id_check),
         plan=plan,
-        min_tls_version=reader.choice("cloudflare.minTlsVersion", "1.2", _TLS_VERSIONS),
+        min_tls_version=reader.choice("cloudflare.minTlsVersion", "1.2", TLS_VERSIONS),
         hsts_max_age=reader.integer(
             "cloudflare.hstsMaxAge", ONE_YEAR, minimum=ONE_YEAR, maximum=2 * ONE_YEAR
         ),

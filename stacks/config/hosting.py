@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from infra.baseline import PASSWORD_MIN_LENGTH, POSTGREST_MAX_ROWS, TOKEN_MAX_SECONDS
 from stacks.config.edge import DnsConfig
 from stacks.config.reader import (
     Reader,
@@ -148,9 +149,18 @@ def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
         access_token=reader.secret("supabase.accessToken"),
         anon_key=reader.secret("supabase.anonKey"),
         database_url=reader.secret("supabase.databaseUrl"),
-        jwt_expiry=reader.integer("supabase.jwtExpiry", 3600, minimum=300, maximum=86400),
-        otp_expiry=reader.integer("supabase.otpExpiry", 3600, minimum=60, maximum=3600),
-        password_min_length=reader.integer("supabase.passwordMinLength", 12, minimum=8, maximum=72),
+        jwt_expiry=reader.integer(
+            "supabase.jwtExpiry", TOKEN_MAX_SECONDS, minimum=300, maximum=TOKEN_MAX_SECONDS
+        ),
+        otp_expiry=reader.integer(
+            "supabase.otpExpiry", TOKEN_MAX_SECONDS, minimum=60, maximum=TOKEN_MAX_SECONDS
+        ),
+        password_min_length=reader.integer(
+            "supabase.passwordMinLength",
+            PASSWORD_MIN_LENGTH,
+            minimum=PASSWORD_MIN_LENGTH,
+            maximum=72,
+        ),
         leaked_password_check=reader.boolean("supabase.leakedPasswordCheck", False),
         captcha_secret=reader.secret("supabase.captchaSecret"),
         smtp_host=reader.string("supabase.smtpHost", "smtp.resend.com"),
@@ -163,7 +173,7 @@ def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
         allowed_cidrs=allowed,
         allowed_cidrs_v6=_cidrs(reader, "supabase.allowedCidrsV6", 6),
         exposed_schemas=schemas,
-        max_rows=reader.integer("supabase.maxRows", 500, minimum=1, maximum=10000),
+        max_rows=reader.integer("supabase.maxRows", 500, minimum=1, maximum=POSTGREST_MAX_ROWS),
         statement_timeout=reader.string("supabase.statementTimeout", "8s", check=timeout_check),
     )
 

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 import pulumi
@@ -103,6 +104,30 @@ class Reader:
         self.problem(key, f"must be one of {', '.join(map(str, choices))}; got {value!r}")
         return default
 
+    def known_keys(self, present: Iterable[str], declared: Iterable[str]) -> None:
+        """Every key of our namespace must be one Pulumi.yaml declares: a misspelled key
+        would otherwise be ignored and its default silently used."""
+        names = sorted(declared)
+        for full in sorted(present):
+            namespace, _, key = full.partition(":")
+            if namespace == PROJECT and key not in names:
+                self.problem(
+                    key,
+                    f"is not a setting of this project{did_you_mean(key, names)}"
+                    " (every key is declared in Pulumi.yaml)",
+                )
+
+    def fields(self, where: str, item: Mapping[str, Any], allowed: Iterable[str]) -> None:
+        """Unknown fields of a structured value are errors, with a suggestion."""
+        names = sorted(allowed)
+        for field in item:
+            if field not in names:
+                self.problem(
+                    f"{where}.{field}",
+                    f"is not a field here{did_you_mean(str(field), names)}; "
+                    f"fields are {', '.join(names)}",
+                )
+
     def structured(self, key: str, default: Any) -> Any:
         value = self.raw(key)
         if value is None:
@@ -127,6 +152,11 @@ class Reader:
                 key, f"secret is required: `pulumi config set --secret {PROJECT}:{key} ...`"
             )
         return value
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def domain_check(value: str) -> str | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from infra.baseline import BACKUP_RETENTION_MIN_DAYS
 from stacks.config.reader import (
     Reader,
     label_check,
@@ -29,7 +30,12 @@ def read_r2(reader: Reader, stack: str) -> R2Config:
     prefix = reader.string("r2.bucketPrefix", "careers-crm", check=label_check)
     return R2Config(
         location=reader.choice("r2.location", "enam", _R2_LOCATIONS),
-        backup_retention_days=reader.integer("r2.backupRetentionDays", 30, minimum=7, maximum=3650),
+        backup_retention_days=reader.integer(
+            "r2.backupRetentionDays",
+            BACKUP_RETENTION_MIN_DAYS,
+            minimum=BACKUP_RETENTION_MIN_DAYS,
+            maximum=3650,
+        ),
         uploads_bucket=f"{prefix}-{stack}-uploads",
         backups_bucket=f"{prefix}-{stack}-backups",
         access_key_id=reader.secret("r2.accessKeyId"),

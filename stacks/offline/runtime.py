@@ -5,9 +5,13 @@ still marked (the SDK's own mock monitor drops all of that)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pulumi
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.config import set_all_config
@@ -15,6 +19,38 @@ from pulumi.runtime.settings import SETTINGS, configure
 from pulumi.runtime.stack import run_in_stack
 
 from stacks.offline.graph import Graph, PlannedResource
+
+ROOT = Path(__file__).resolve().parents[2]
+_OWN_CODE = (ROOT / "infra", ROOT / "stacks")
+_NOT_DECLARING = ROOT / "stacks" / "offline"
+
+
+@contextmanager
+def declaration_sites() -> Iterator[dict[tuple[str, str], dict[str, Any]]]:
+    """(type, name) -> {file, line} of the line of our code that constructed each resource,
+    so reports can point at the Python that declared it (not at the stack file)."""
+    sites: dict[tuple[str, str], dict[str, Any]] = {}
+    original = pulumi.Resource.__init__
+
+    def recording(self: Any, t: str, name: str, *args: Any, **kwargs: Any) -> None:
+        frame = sys._getframe(1)
+        while frame is not None:
+            path = Path(frame.f_code.co_filename)
+            if any(path.is_relative_to(d) for d in _OWN_CODE) and not path.is_relative_to(
+                _NOT_DECLARING
+            ):
+                sites.setdefault(
+                    (t, name), {"file": path.relative_to(ROOT).as_posix(), "line": frame.f_lineno}
+                )
+                break
+            frame = frame.f_back  # type: ignore[assignment]
+        original(self, t, name, *args, **kwargs)
+
+    pulumi.Resource.__init__ = recording  # type: ignore[method-assign]
+    try:
+        yield sites
+    finally:
+        pulumi.Resource.__init__ = original  # type: ignore[method-assign]
 
 
 def _urn_of(reference: str) -> str:
@@ -27,6 +63,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):  # type: ignore[misc]
         super().__init__(mocks)
         self.project, self.stack = project, stack
         self.recorded: list[PlannedResource] = []
+        self.sites: dict[tuple[str, str], dict[str, Any]] = {}
         self.default_providers: dict[str, PlannedResource] = {}
 
     def RegisterResource(self, request: Any) -> Any:
@@ -44,6 +81,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):  # type: ignore[misc]
             options["retainOnDelete"] = True
         if request.deleteBeforeReplace:
             options["deleteBeforeReplace"] = True
+        if (site := self.sites.get((request.type, request.name))) is not None:
+            options["source"] = site
         self.recorded.append(
             PlannedResource(
                 urn=response.urn,
@@ -111,7 +150,9 @@ def run_offline(
     loop = asyncio.new_event_loop()
     try:
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(run_in_stack(program))
+        with declaration_sites() as sites:
+            monitor.sites = sites
+            loop.run_until_complete(run_in_stack(program))
     finally:
         loop.close()
         # Leave a usable loop behind: Pulumi creates Outputs against the current loop.

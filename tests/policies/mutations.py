@@ -18,6 +18,13 @@ Options = dict[str, Any]
 FAKE_GITHUB_TOKEN = "ghp_" + "FAKEfake0123456789" * 2  # obviously fake, shaped like one
 
 
+# What the stack shipped before issue 10: neither matched a route the API serves.
+OLD_RATE_LIMIT_EXPRESSION = (
+    '(http.request.uri.path wildcard "/auth/*" or http.request.uri.path wildcard "/v1/*")'
+)
+OLD_CHALLENGE_EXPRESSION = '(starts_with(http.request.uri.path, "/auth/") and not cf.client.bot)'
+
+
 @dataclass(frozen=True)
 class Mutation:
     id: str
@@ -151,6 +158,68 @@ def _second_rate_rule(data: Data, _o: Options) -> None:
     rules.append(dict(rules[0], description="second"))
 
 
+def _move_api_host(data: Data, _o: Options) -> None:
+    """The API moves to a new host in DNS and Railway; vercel.json is not regenerated."""
+    named(data, "edge-api")["inputs"]["name"] = "api2.careers.example.edu"
+    named(data, "railway-api-domain")["inputs"]["domain"] = "api2.careers.example.edu"
+
+
+SEAM_MUTATIONS: tuple[Mutation, ...] = (
+    Mutation("seam-csp-stale-after-api-host-change", "CRM-SEAM-001", _move_api_host),
+    Mutation(
+        "seam-api-cors-stale-origin",
+        "CRM-SEAM-002",
+        lambda d, o: set_in(
+            named(d, "railway-api-vars"),
+            "variables.CORS_ALLOW_ORIGINS",
+            "https://old.careers.example.edu",
+        ),
+    ),
+    Mutation(
+        "seam-r2-cors-extra-origin",
+        "CRM-SEAM-003",
+        lambda d, o: named(d, "storage-uploads-cors")["inputs"]["corsRules"][0][
+            "allowedOrigins"
+        ].append("https://partner.example.com"),
+    ),
+    Mutation(
+        "seam-auth-redirect-off-zone",
+        "CRM-SEAM-004",
+        lambda d, o: set_in(
+            named(d, "supabase-auth"),
+            "uri_allow_list",
+            "https://app.careers.example.edu/**,https://evil.example.com/**",
+        ),
+    ),
+    Mutation(
+        "seam-auth-site-url-stale",
+        "CRM-SEAM-004",
+        lambda d, o: set_in(
+            named(d, "supabase-auth"), "site_url", "https://old.careers.example.edu"
+        ),
+    ),
+    Mutation(
+        "seam-web-domain-without-dns",
+        "CRM-SEAM-005",
+        lambda d, o: set_in(named(d, "web-domain"), "domain", "www.careers.example.edu"),
+    ),
+    Mutation(
+        "seam-monitor-on-stale-host",
+        "CRM-SEAM-006",
+        lambda d, o: set_in(
+            named(d, "uptime-api-readyz"), "spec.url", "https://old-api.careers.example.edu/readyz"
+        ),
+    ),
+    Mutation(
+        "seam-scrape-on-web-host",
+        "CRM-SEAM-007",
+        lambda d, o: set_in(
+            named(d, "grafana-scrape-api"), "url", "https://app.careers.example.edu/metrics"
+        ),
+    ),
+)
+
+
 MUTATIONS: tuple[Mutation, ...] = (
     # Cloudflare edge
     Mutation(
@@ -203,9 +272,44 @@ MUTATIONS: tuple[Mutation, ...] = (
         lambda d, o: remove(d, phase(d, "http_request_firewall_managed")),
     ),
     Mutation(
-        "rate-limit-misses-auth",
+        "rate-limit-on-paths-the-api-never-served",
         "CRM-EDGE-006",
-        lambda d, o: _rate_rule(d).update(expression='(http.request.uri.path wildcard "/v1/*")'),
+        lambda d, o: _rate_rule(d).update(expression=OLD_RATE_LIMIT_EXPRESSION),
+    ),
+    Mutation(
+        "rate-limit-drops-staff-writes",
+        "CRM-EDGE-006",
+        lambda d, o: _rate_rule(d).update(
+            expression=_rate_rule(d)["expression"].replace(
+                ' or http.request.uri.path wildcard "/staff*"', ""
+            )
+        ),
+    ),
+    Mutation(
+        "rate-limit-protects-nothing",
+        "CRM-EDGE-013",
+        lambda d, o: _rate_rule(d).update(expression='(http.request.uri.path eq "/v1/login")'),
+    ),
+    Mutation(
+        "bot-challenge-on-auth-protects-nothing",
+        "CRM-EDGE-013",
+        lambda d, o: phase(d, "http_request_firewall_custom")["inputs"]["rules"].append(
+            {
+                "action": "managed_challenge",
+                "enabled": True,
+                "description": "Challenge unverified bots on the sign-in paths",
+                "expression": OLD_CHALLENGE_EXPRESSION,
+            }
+        ),
+    ),
+    Mutation(
+        "expression-cloudflare-rejects",
+        "CRM-EDGE-014",
+        lambda d, o: set_in(
+            phase(d, "http_request_firewall_custom"),
+            "rules.1.expression",
+            '(http.request.uri.path wildcard "/.env**")',
+        ),
     ),
     Mutation(
         "rate-limit-log-only", "CRM-EDGE-006", lambda d, o: _rate_rule(d).update(action="log")
@@ -501,4 +605,6 @@ MUTATIONS: tuple[Mutation, ...] = (
             d, "random:index/randomPassword:RandomPassword", "db-password", {"length": 32}
         ),
     ),
+    # Cross-layer seams
+    *SEAM_MUTATIONS,
 )

@@ -48,7 +48,7 @@ def _resources(data: dict[str, Any], options: dict[str, Any]) -> list[Any]:
     index = {r["urn"]: r for r in data["resources"]}
     built = []
     for r in data["resources"]:
-        provider = index.get(provider_urn(r.get("provider")) or "")
+        provider = index.get(provider_urn(r.get("provider"), index) or "")
         built.append(
             analyzer_pb2.AnalyzerResource(
                 type=r["type"],

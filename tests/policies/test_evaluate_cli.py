@@ -40,8 +40,14 @@ def test_prod_plan_exits_zero_with_findings_document(
     done = _evaluate(str(_write(tmp_path, *prod_plan)))
     document = json.loads(done.stdout)
     assert done.returncode == 0, done.stdout
-    assert set(document) == {"findings", "summary"}
+    assert set(document) == {"findings", "rules", "summary"}
     assert document["summary"]["passed"] is True
+    statuses = {r["id"]: r["status"] for r in document["rules"]}
+    assert len(statuses) == document["summary"]["rules_evaluated"]
+    for entry in document["rules"]:
+        assert entry["status"] in ("passed", "violated", "excepted", "not_applicable")
+        if entry["status"] == "passed":
+            assert entry["inspected"] > 0 and entry["evidence"], entry["id"]
     assert document["summary"]["rules_evaluated"] >= 30
 
 

@@ -63,13 +63,17 @@ def report_dir(
         evaluation.findings + checkov_findings, load_exceptions(tmp / "exceptions.yaml")
     )
     rules = merge_rules(
-        [RuleRecord.from_rule(r, evaluation.inspected.get(r.id, 0)) for r in ALL_RULES], findings
+        [
+            RuleRecord.from_rule(r, evaluation.inspected.get(r.id, 0), evaluation.evidence[r.id])
+            for r in ALL_RULES
+        ],
+        findings,
     )
     graph = parse_graph(data)
     result = AuditResult(
         findings,
         rules,
-        collect(graph.project, graph.stack, tmp / "resources.json", False),
+        collect(graph.project, graph.stack, tmp / "resources.json", True),
         len(graph.resources),
     )
     out = tmp / "report"
@@ -100,7 +104,9 @@ def test_junit_fails_exactly_the_blocking_findings(report_dir: tuple[Path, Audit
     out, result = report_dir
     root = ET.parse(out / "junit.xml").getroot()
     assert int(root.get("failures", "-1")) == sum(1 for f in result.findings if f.blocking)
-    assert int(root.get("skipped", "-1")) == sum(
+    not_applicable = sum(1 for r in result.rules if r.status == "not_applicable")
+    assert not_applicable >= 1  # skipped, never reported as a passing test
+    assert int(root.get("skipped", "-1")) == not_applicable + sum(
         1 for f in result.findings if f.status == "excepted"
     )
     failed = {
@@ -163,7 +169,59 @@ def test_html_summary_is_visible_in_headless_chromium(report_dir: tuple[Path, Au
         ).stdout
     assert f"Failed: {result.summary['blocking']} blocking finding(s)" in dom
     assert "OWASP ASVS 4.0.3 V14.4.5" in " ".join(dom.split())
+    assert 'id="toc"' in dom and 'id="frameworks"' in dom
     width, height, counts = colours(shot)
     assert (width, height) == (1280, 900)
     # The failed verdict's red banner (#fde2e1) is painted on the first screen.
     assert counts[(0xFD, 0xE2, 0xE1)] > 2000
+
+
+def test_no_none_and_no_python_repr_in_any_format(report_dir: tuple[Path, AuditResult]) -> None:
+    out, _ = report_dir
+    for name in REPORT_FILES:
+        text = (out / name).read_text()
+        assert "None" not in text, name
+        assert "': " not in text and "{'" not in text and "['" not in text, name
+
+
+def test_zizmor_is_in_every_formats_sources(report_dir: tuple[Path, AuditResult]) -> None:
+    """zizmor ran but found nothing, and vanished from the reports' sources."""
+    out, _ = report_dir
+    document = json.loads((out / "findings.json").read_text())
+    assert document["summary"]["by_source"]["zizmor"] == 0
+    sarif = json.loads((out / "findings.sarif").read_text())
+    assert "zizmor" in {e["name"] for e in sarif["runs"][0]["tool"]["extensions"]}
+    suites = {s.get("name") for s in ET.parse(out / "junit.xml").getroot().iter("testsuite")}
+    assert "zizmor" in suites
+    assert "zizmor 0 finding(s)" in (out / "report.md").read_text()
+    assert "<td>zizmor</td>" in (out / "index.html").read_text()
+
+
+def test_sarif_points_at_the_python_line_that_declared_the_resource(
+    report_dir: tuple[Path, AuditResult],
+) -> None:
+    out, _ = report_dir
+    sarif = json.loads((out / "findings.sarif").read_text())
+    r2 = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CRM-R2-001")
+    physical = r2["locations"][0]["physicalLocation"]
+    path = physical["artifactLocation"]["uri"]
+    line = physical["region"]["startLine"]
+    assert path.startswith("infra/r2/") and path.endswith(".py")
+    assert "R2ManagedDomain" in (REPO / path).read_text().splitlines()[line - 1]
+
+
+def test_html_navigation_tally_and_collapsed_minor_findings(
+    report_dir: tuple[Path, AuditResult],
+) -> None:
+    out, _ = report_dir
+    html = (out / "index.html").read_text()
+    assert '<nav id="toc"' in html and 'href="#rules"' in html and 'href="#frameworks"' in html
+    assert 'id="rule-crm-r2-001"' in html and 'href="#rule-crm-r2-001"' in html
+    assert 'id="control-owasp-asvs-4-0-3-v2-2-1"' in html
+    assert "/blob/" in html and "policies/rules/r2.py" in html  # rule source links
+    minor = html.split('<details id="minor-findings">', 1)[1].split("</details>", 1)[0]
+    assert "CRM-EDGE-012" in minor  # the low-severity advisory finding is collapsed
+    assert "break-all" not in html and "<wbr>" in html
+    # The excepted high finding (edge-app unproxied) shows on the summary card.
+    cards = html.split('id="by-severity"', 1)[1].split("</div>\n</div>", 1)[0]
+    assert "+1 excepted" in cards

@@ -60,7 +60,7 @@ def test_every_problem_is_listed_in_one_error() -> None:
     assert "is required but not set" in text
     assert "must be one of free, pro, business, enterprise" in text
     assert "must be a whole number" in text
-    assert "must be at least 7" in text
+    assert "must be at least 30" in text
 
 
 def test_error_message_names_each_key_and_how_to_set_it() -> None:
@@ -160,3 +160,107 @@ def test_missing_secret_is_reported_without_its_value() -> None:
 def test_prod_reviewers_are_required() -> None:
     found = problems(**{"github.prodReviewers": "[]"})
     assert any("github.prodReviewers" in p for p in found)
+
+
+def test_a_misspelled_key_is_an_error_with_a_suggestion() -> None:
+    """`careers-crm:cloudfare.plan` used to be ignored, and the plan silently stayed free."""
+    found = problems(**{"cloudfare.plan": "pro", "r2.backupRetentionDay": "40"})
+    assert (
+        "careers-crm:cloudfare.plan: is not a setting of this project; "
+        "did you mean 'cloudflare.plan'?" in found[0] + found[1]
+    )
+    assert any("did you mean 'r2.backupRetentionDays'?" in p for p in found)
+
+
+def test_other_namespaces_are_not_ours_to_judge() -> None:
+    settings = load_stack_settings(ROOT, "prod")
+    config = {**settings.config, "github:owner": "careers-crm", "aws:region": "auto"}
+    set_all_config(config, settings.secret_keys)
+    assert stack_config.load(stack="prod").stack == "prod"
+
+
+def test_an_unknown_field_in_a_rate_limit_rule_is_an_error() -> None:
+    rules = [
+        {
+            "name": "API",
+            "paths": ["/students*"],
+            "requestsPerPeriod": 100,
+            "period": 10,
+            "mitigationTimeout": 10,
+            "requestPerPeriod": 5,
+        }
+    ]
+    found = problems(**{"cloudflare.rateLimits": json.dumps(rules)})
+    assert found == [
+        "careers-crm:cloudflare.rateLimits[0].requestPerPeriod: is not a field here; did you "
+        "mean 'requestsPerPeriod'?; fields are action, mitigationTimeout, name, paths, period, "
+        "requestsPerPeriod"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "limit"),
+    [
+        ("r2.backupRetentionDays", "10", "must be at least 30"),
+        ("supabase.passwordMinLength", "8", "must be at least 12"),
+        ("supabase.jwtExpiry", "86400", "must be at most 3600"),
+        ("supabase.maxRows", "5000", "must be at most 1000"),
+    ],
+)
+def test_config_refuses_what_the_policy_pack_would_block(key: str, value: str, limit: str) -> None:
+    """A retention of 10 days used to be accepted by config and then blocked by the audit."""
+    assert [p for p in problems(**{key: value}) if key in p] == [
+        f"careers-crm:{key}: {limit}, got {value}"
+    ]
+
+
+def test_the_baseline_numbers_are_the_policy_packs() -> None:
+    from infra import baseline
+    from policies.settings import SETTINGS
+
+    assert SETTINGS["backupRetentionMinDays"]["default"] == baseline.BACKUP_RETENTION_MIN_DAYS
+    assert SETTINGS["postgrestMaxRows"]["default"] == baseline.POSTGREST_MAX_ROWS
+
+
+def test_stack_names_are_checked_against_the_stacks_that_exist() -> None:
+    from stacks.config.declared import stack_problem
+
+    assert stack_problem("prod") is None
+    assert stack_problem("dev") == (
+        "STACK='dev' has no Pulumi.dev.yaml; existing stacks: prod "
+        "(create one with `pulumi stack init dev`)"
+    )
+
+
+def test_make_dashboards_validates_the_stack_like_the_program(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`make dashboards` skipped config validation and `STACK=dev` printed a traceback."""
+    from dashboards.render import main
+
+    assert main(["--out", str(tmp_path), "--stack", "dev"]) == 2
+    assert "existing stacks: prod" in capsys.readouterr().err
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "Pulumi.prod.yaml").write_text(
+        (ROOT / "Pulumi.prod.yaml").read_text() + "  careers-crm:r2.backupRetentionDay: 40\n"
+    )
+    from dashboards.render import stack_inputs
+
+    with pytest.raises(stack_config.ConfigError, match=r"did you mean 'r2\.backupRetentionDays'"):
+        stack_inputs("prod", tmp_path)
+
+
+def test_a_rate_limit_path_cloudflare_would_reject_is_refused() -> None:
+    rules = [
+        {
+            "name": "API",
+            "paths": ["/students**"],
+            "requestsPerPeriod": 100,
+            "period": 10,
+            "mitigationTimeout": 10,
+        }
+    ]
+    assert problems(**{"cloudflare.rateLimits": json.dumps(rules)}) == [
+        "careers-crm:cloudflare.rateLimits[0].paths: /students**: no '**', quote or backslash "
+        "in a path"
+    ]

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from infra.cloudflare.plans import FREE_MANAGED_RULESET_ID, LIMITS
+from policies.cfrules import Request, parse
 from tests.support.plan import make_graph, prod_graph
 
 RULESET = "cloudflare:index/ruleset:Ruleset"
@@ -96,7 +97,11 @@ def test_free_plan_waf() -> None:
     assert rule["ratelimit"]["period"] == 10
     assert rule["ratelimit"]["mitigationTimeout"] == 10
     assert rule["ratelimit"]["characteristics"] == ["cf.colo.id", "ip.src"]
-    assert "/auth/" in rule["expression"] and "/v1/" in rule["expression"]
+    # The API's routes live at the root of the API host (no /auth/ or /v1/ prefix).
+    expression = parse(rule["expression"])
+    assert expression.matches(Request.https("api.careers.example.edu", "POST", "/students"))
+    assert expression.matches(Request.https("api.careers.example.edu", "GET", "/me"))
+    assert not expression.matches(Request.https("api.careers.example.edu", "GET", "/healthz"))
     assert "http.host" not in rule["expression"]  # free: path and verified bot only
 
 
