@@ -33,7 +33,7 @@ import psycopg
 from app.migrate import migrate
 from app.routes.students import SEARCH_SQL, tsquery
 from app.settings import Settings
-from tests.app.bench.capacity import run_capacity
+from tests.app.bench.capacity import METRICS_TOKEN, run_capacity
 from tests.app.bench.openloop import Model
 from tests.app.bench.pageload import WebFront, measure_pageload
 from tests.app.bench.profile import profile_api
@@ -219,7 +219,7 @@ def start_api(
         **os.environ,
         "DATABASE_URL": dsn,
         "JWT_ISSUER": identity.issuer,
-        "METRICS_TOKEN": "fake-bench-metrics-token",
+        "METRICS_TOKEN": METRICS_TOKEN,
         "DB_POOL_MIN_SIZE": str(pool),
         "DB_POOL_MAX_SIZE": str(pool),
         "DB_POOL_TIMEOUT_SECONDS": "120",
