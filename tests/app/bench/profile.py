@@ -100,6 +100,8 @@ def profile_api(settings: Settings, run_load: Any, seconds: int, out_txt: Path) 
     requests = max(int(result.get("wrk", {}).get("requests", 0)), 1)
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
+    text.write("\nBy number of calls:\n")
+    pstats.Stats(profiler, stream=text).sort_stats("ncalls").print_stats(25)
     out_txt.write_text(text.getvalue())
     return {
         "scenario": "get_student, concurrency 100, after a warm-up run",
