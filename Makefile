@@ -15,7 +15,7 @@ STAMP := $(VENV)/.synced-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup plan audit checkov-env test lint typecheck bench dashboards clean
+.PHONY: help setup plan audit checkov-env otelcol test lint typecheck bench dashboards clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,7 +48,10 @@ checkov-env: $(CHECKOV_STAMP) ## checkov 3.3.30 in its own venv (.venv-checkov)
 audit: $(STAMP) $(CHECKOV_STAMP) ## Plan STACK, run every policy and scanner, write build/$(STACK)/report/
 	$(PY) -m policies.audit --stack $(STACK) --plan
 
-test: $(STAMP) $(CHECKOV_STAMP) ## Run the whole test suite (installs the Debian packages it starts for real)
+otelcol: ## Build the tests' OTLP receiver (OpenTelemetry Collector) once per machine
+	bash tests/support/otelcol/build.sh
+
+test: $(STAMP) $(CHECKOV_STAMP) otelcol ## Run the whole test suite (installs the Debian packages it starts for real)
 	.ci/ensure-system-packages
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
@@ -65,6 +68,7 @@ bench: $(STAMP) ## Benchmarks -> build/bench/*.json: plan, policies, app (wrk, f
 	$(PY) -m tests.bench.policies_bench
 	.ci/ensure-system-packages
 	$(PY) -m tests.app.bench
+	$(PY) -m tests.bench.telemetry_bench
 
 dashboards: $(STAMP) ## Render Grafana dashboards and alert rules -> build/dashboards/
 	$(PY) -m dashboards.render --out build/dashboards --stack $(STACK)

@@ -8,6 +8,7 @@ from typing import Any
 
 import uvicorn
 
+from app import secrets
 from app.main import create_app
 from app.observability import configure_logging
 from app.settings import Settings, SettingsError
@@ -29,13 +30,19 @@ def server_options() -> dict[str, Any]:
 
 
 def main() -> int:
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO").upper())
     try:
-        settings = Settings.from_env()
+        env, store = secrets.bootstrap(os.environ)
+    except secrets.SecretsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    try:
+        settings = Settings.from_env(env)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    uvicorn.run(create_app(settings), **server_options())
+    uvicorn.run(create_app(settings, store), **server_options())
     return 0
 
 

@@ -122,6 +122,9 @@ class JwtVerifier:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
             raise AuthError("malformed", "the bearer token is not a JWT") from None
+        legacy = self._settings.legacy_tokens
+        if legacy is not None and legacy.applies_to(header, token):
+            return self._verify_legacy(token)
         alg = header.get("alg")
         if not isinstance(alg, str) or alg not in self._allowed:
             raise AuthError("algorithm", f"JWT algorithm {alg!r} is not accepted")
@@ -169,4 +172,21 @@ class JwtVerifier:
             raise AuthError("claims", "the JWT's sub is not a user id") from None
         if claims.get("role", "authenticated") != "authenticated":
             raise AuthError("claims", "only signed-in users (role authenticated) are accepted")
+        return Principal(user_id, claims)
+
+    def _verify_legacy(self, token: str) -> Principal:
+        legacy = self._settings.legacy_tokens
+        assert legacy is not None
+        if legacy.expired():
+            raise AuthError(
+                "legacy_expired",
+                f"old CRM tokens were accepted until {legacy.until.isoformat()}: "
+                "sign in with your email link instead",
+            )
+        try:
+            user_id, claims = legacy.decode(token)
+        except jwt.ExpiredSignatureError:
+            raise AuthError("expired", "the JWT has expired") from None
+        except jwt.PyJWTError:
+            raise AuthError("signature", "the old CRM token is invalid") from None
         return Principal(user_id, claims)

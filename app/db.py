@@ -110,10 +110,15 @@ class Tx:
         return rows
 
 
-def make_pool(settings: Settings) -> AsyncConnectionPool[psycopg.AsyncConnection[dict[str, Any]]]:
+def make_pool(
+    settings: Settings, conninfo: Callable[[], str] | None = None
+) -> AsyncConnectionPool[psycopg.AsyncConnection[dict[str, Any]]]:
+    """`conninfo`, when given, is asked on every new connection (the latest DATABASE_URL from
+    Infisical): after a rotation, new connections log in with the new credentials."""
     return AsyncConnectionPool(
-        settings.database_url,
+        conninfo or settings.database_url,
         min_size=settings.pool_min_size,
+        max_lifetime=settings.pool_max_lifetime_seconds,
         max_size=settings.pool_max_size,
         timeout=settings.pool_timeout_seconds,
         kwargs={

@@ -58,9 +58,13 @@ class PostgresServer:
     user: str
     socket_dir: Path
     bin_dir: Path
+    password: str | None = None  # set when the cluster checks passwords over TCP
 
     def dsn(self, dbname: str = "postgres", user: str | None = None) -> str:
-        return f"postgresql://{user or self.user}@{self.host}:{self.port}/{dbname}"
+        login = user or self.user
+        if self.password and login == self.user:
+            login = f"{login}:{self.password}"
+        return f"postgresql://{login}@{self.host}:{self.port}/{dbname}"
 
     def create_database(self, name: str) -> str:
         """Create an empty database and return its DSN."""
@@ -107,18 +111,30 @@ def _as_nobody(cmd: list[str], home: Path) -> list[str]:
 
 @contextmanager
 def running_postgres(
-    settings: dict[str, str] | None = None, superuser: str = "postgres"
+    settings: dict[str, str] | None = None,
+    superuser: str = "postgres",
+    *,
+    password: str | None = None,
 ) -> Iterator[PostgresServer]:
     """Start a fresh cluster, yield it, then stop it and remove its files.
 
     `superuser` names the bootstrap superuser (Supabase's is supabase_admin, which leaves the
-    name `postgres` free for the non-superuser role that runs migrations there)."""
+    name `postgres` free for the non-superuser role that runs migrations there). With
+    `password`, TCP logins must present a password (scram-sha-256), as on a real host, and
+    the superuser's is `password` (the database rotation test); otherwise all are trusted."""
     bin_dir = pg_bin_dir()
     root = Path(tempfile.mkdtemp(prefix="crm-pg-"))
     if os.geteuid() == 0:
         os.chown(root, NOBODY, NOBODY)
     data = root / "data"
     port = free_port()
+    auth = ["--auth=trust"]
+    if password:
+        pwfile = root / "pwfile"
+        pwfile.write_text(password + "\n")
+        if os.geteuid() == 0:
+            os.chown(pwfile, NOBODY, NOBODY)
+        auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
     subprocess.run(
         _as_nobody(
             [
@@ -127,7 +143,7 @@ def running_postgres(
                 str(data),
                 "-U",
                 superuser,
-                "--auth=trust",
+                *auth,
                 "-E",
                 "UTF8",
                 "--no-sync",
@@ -168,7 +184,7 @@ def running_postgres(
         check=True,
         capture_output=True,
     )
-    server = PostgresServer("127.0.0.1", port, superuser, root, bin_dir)
+    server = PostgresServer("127.0.0.1", port, superuser, root, bin_dir, password)
     try:
         yield server
     finally:

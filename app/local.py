@@ -4,7 +4,9 @@ Starts a throwaway PostgreSQL (app/devdb.py, the test suite's own starter) unles
 DATABASE_URL is set, applies the migrations, seeds a demo career centre with an admin and a
 few students, serves the API on 127.0.0.1:8000 and the web front on 127.0.0.1:8080, and
 prints a sign-in link. Auth uses a random per-run HS256 secret (the legacy Supabase path) so
-no Supabase project is needed; everything is stopped and removed on Ctrl-C.
+no Supabase project is needed; everything is stopped and removed on Ctrl-C. Telemetry
+honours the production variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_*, BETTERSTACK_*,
+APP_VERSION): see docs/observability.md.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from app.main import create_app
 from app.migrate import migrate
 from app.observability import configure_logging
 from app.settings import Settings
+from app.telemetry_settings import TelemetrySettings, release_version
 
 ROOT = Path(__file__).resolve().parents[1]
 ISSUER = "http://127.0.0.1:8000/local-auth/v1"
@@ -118,9 +121,13 @@ def main() -> int:
             jwt_issuer=ISSUER,
             jwt_secret=secret,
             jwt_algorithms=("HS256",),
-            metrics_token="local-metrics",
+            # METRICS_TOKEN as in production when set (to scrape it), else one per run
+            metrics_token=os.environ.get("METRICS_TOKEN") or secrets.token_urlsafe(16),
             cors_allow_origins=(f"http://127.0.0.1:{web_port}",),
             log_level="INFO",
+            version=release_version(os.environ),
+            # The same variables as on Railway: OTEL_EXPORTER_OTLP_ENDPOINT, BETTERSTACK_*...
+            telemetry=TelemetrySettings.from_env(),
         )
         token = jwt.encode(
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,30 +11,52 @@ import httpx
 import redis.asyncio as aioredis
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-from app import problems
+from app import email_events, problems, staff_invites, telemetry
 from app.auth import JwtVerifier
 from app.cache import StudentCache
 from app.db import make_pool
 from app.deps import AppState
 from app.metrics import ApiMetrics
-from app.observability import RequestContextMiddleware, init_sentry
+from app.observability import JsonFormatter, RequestContextMiddleware, init_sentry
 from app.ratelimit import RateLimiter
 from app.routes import notes, ops, pipeline, reminders, staff, students
+from app.secrets import SecretStore
 from app.settings import Settings
+from app.telemetry_logs import ShipperCollector
+
+# Probes and scrapes are not worth a trace each (Uptime Kuma alone polls /readyz every minute).
+UNTRACED_URLS = "/healthz,/readyz,/metrics"
 
 DESCRIPTION = """Career Services CRM API. Every endpoint except the operations ones needs a
 Supabase access token (`Authorization: Bearer <jwt>`); PostgreSQL row level security limits
 each staff member to their organization. Errors are RFC 9457 `application/problem+json`."""
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, secrets: SecretStore | None = None) -> FastAPI:
+    """`secrets`: the Infisical folder the process started from, kept fresh (app/secrets.py)."""
     metrics = ApiMetrics(settings.version)
+    metrics.registry.register(ShipperCollector(telemetry.current_shipper))
+    tel = (
+        telemetry.start(
+            settings.telemetry,
+            service="crm-api",
+            version=settings.version,
+            format_entry=JsonFormatter().entry,
+            env={**os.environ, **dict(settings.telemetry.otel_env)},
+        )
+        if settings.telemetry.otlp_endpoint or settings.telemetry.ships_logs
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         init_sentry(settings)
-        pool = make_pool(settings)
+        pool = make_pool(
+            settings,
+            secrets.getter("DATABASE_URL", settings.database_url) if secrets else None,
+        )
         metrics.watch_pool(pool.get_stats)
         await pool.open(wait=False)
         http = httpx.AsyncClient(headers={"User-Agent": "crm-api"})
@@ -57,10 +80,14 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            if secrets is not None:
+                secrets.stop()
             await pool.close()
             await http.aclose()
             if redis_client is not None:
                 await redis_client.aclose()
+            if tel is not None:
+                telemetry.stop()
 
     app = FastAPI(
         title="Career Services CRM API",
@@ -77,6 +104,12 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     for module in (students, pipeline, notes, reminders, staff, ops):
         app.include_router(module.router)
+    # Off unless configured: an event we cannot verify, or an invite we cannot send, has no
+    # route at all rather than one that always fails.
+    if settings.resend_webhook_secret:
+        app.include_router(email_events.router)
+    if settings.supabase_url and settings.supabase_service_role_key:
+        app.include_router(staff_invites.router)
     if settings.cors_allow_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -87,6 +120,14 @@ def create_app(settings: Settings) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    if tel is not None and tel.tracer_provider is not None:
+        # Outermost: the server span is current for every log line of the request.
+        FastAPIInstrumentor.instrument_app(
+            app,
+            tracer_provider=tel.tracer_provider,
+            excluded_urls=UNTRACED_URLS,
+            exclude_spans=["receive", "send"],
+        )
     return app
 
 

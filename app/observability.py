@@ -1,7 +1,10 @@
-"""JSON logs with a request id, request metrics, and Sentry when configured.
+"""JSON logs with a request id and the trace context, request metrics, and Sentry.
 
 The access log names the route template, never the query string (search terms are personal
-data) nor any header (tokens). Sentry gets no default PII and no Authorization header.
+data) nor any header (tokens). Every line carries `trace_id` and `span_id` (empty outside a
+span) so a log line in Better Stack leads to its trace in Grafana. Sentry gets no default
+PII, no request bodies, no local variables and no Authorization header; its release is the
+deployed git SHA.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ import time
 import uuid
 from typing import Any
 
+from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.metrics import ApiMetrics
 from app.settings import Settings
+from app.telemetry_redact import scrub_text
 
 access_log = logging.getLogger("app.access")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -26,13 +31,27 @@ _SECRET_RE = re.compile(
 )
 
 
+def trace_ids() -> tuple[str, str]:
+    """The current span's W3C trace id and span id in hex, or two empty strings."""
+    ctx = trace.get_current_span().get_span_context()
+    if not ctx.is_valid:
+        return "", ""
+    return f"{ctx.trace_id:032x}", f"{ctx.span_id:016x}"
+
+
 class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
+    converter = time.gmtime  # type: ignore[assignment]  # the "Z" in ts means UTC
+
+    def entry(self, record: logging.LogRecord) -> dict[str, Any]:
+        """The line as a dict: what stdout prints and what the log shipper sends."""
+        trace_id, span_id = trace_ids()
         entry: dict[str, Any] = {
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": redact(record.getMessage()),
+            "trace_id": trace_id,
+            "span_id": span_id,
         }
         for key in ("request_id", "method", "route", "status", "duration_ms"):
             value = getattr(record, key, None)
@@ -40,7 +59,10 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["error"] = redact(self.formatException(record.exc_info))
-        return json.dumps(entry, default=str)
+        return entry
+
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps(self.entry(record), default=str)
 
 
 def redact(text: str) -> str:
@@ -61,7 +83,8 @@ def configure_logging(level: str) -> None:
 
 
 def scrub_event(event: Any, hint: Any) -> Any:
-    """Sentry before_send: no credentials in headers, no tokens in the query string."""
+    """Sentry before_send: no credentials in headers, no query string, no body, and no email
+    address or token in exception and log messages (a unique violation names the email)."""
     request = event.get("request", {})
     headers = request.get("headers", {})
     for name in list(headers):
@@ -69,19 +92,58 @@ def scrub_event(event: Any, hint: Any) -> Any:
             headers[name] = "[redacted]"
     if request.get("query_string"):
         request["query_string"] = "[redacted]"
+    request.pop("data", None)
+    request.pop("cookies", None)
+    for exc in (event.get("exception") or {}).get("values") or []:
+        if isinstance(exc.get("value"), str):
+            exc["value"] = scrub_text(exc["value"])
+    logentry = event.get("logentry") or {}
+    for key in ("message", "formatted"):
+        if isinstance(logentry.get(key), str):
+            logentry[key] = scrub_text(logentry[key])
+    if isinstance(event.get("message"), str):
+        event["message"] = scrub_text(event["message"])
+    if "extra" in event:  # e.g. sys.argv, which the SDK attaches to every event
+        event["extra"] = _scrub_tree(event["extra"])
     return event
 
 
+def _scrub_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return {k: _scrub_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub_tree(v) for v in value]
+    return value
+
+
 def init_sentry(settings: Settings) -> bool:
-    if not settings.sentry_dsn:
+    return start_sentry(
+        settings.sentry_dsn,
+        release=settings.version,
+        traces_sample_rate=settings.sentry_traces_sample_rate,
+        server_name="crm-api",
+    )
+
+
+def start_sentry(
+    dsn: str | None, *, release: str, traces_sample_rate: float = 0.0, server_name: str
+) -> bool:
+    """Sentry for the API or the worker, PII off: no default PII, no request bodies, no local
+    variables in stack frames (they hold student rows), credentials scrubbed."""
+    if not dsn:
         return False
     import sentry_sdk
 
     sentry_sdk.init(
-        dsn=settings.sentry_dsn,
-        traces_sample_rate=settings.sentry_traces_sample_rate,
+        dsn=dsn,
+        traces_sample_rate=traces_sample_rate,
         send_default_pii=False,
-        release=settings.version,
+        max_request_body_size="never",
+        include_local_variables=False,
+        release=release,
+        server_name=server_name,
         before_send=scrub_event,
     )
     return True
@@ -121,9 +183,14 @@ class RequestContextMiddleware:
             route = scope.get("route")
             template = getattr(route, "path_format", None) or "unmatched"
             if template != "/metrics":
+                ctx = trace.get_current_span().get_span_context()
+                # only a sampled trace exists in Tempo: an exemplar must lead somewhere
+                trace_id = (
+                    f"{ctx.trace_id:032x}" if ctx.is_valid and ctx.trace_flags.sampled else ""
+                )
                 self.metrics.request_duration.labels(
                     scope["method"], template, str(status)
-                ).observe(elapsed)
+                ).observe(elapsed, exemplar={"trace_id": trace_id} if trace_id else None)
             access_log.info(
                 "request",
                 extra={

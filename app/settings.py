@@ -7,9 +7,13 @@ its fix, so a misconfigured deploy fails at start with one readable message.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlparse
+
+from app.legacy_tokens import LegacyTokens
+from app.telemetry_settings import TelemetrySettings, release_version
 
 ALLOWED_JWT_ALGORITHMS = ("RS256", "ES256", "EdDSA", "HS256")
 
@@ -37,12 +41,20 @@ class Settings:
     pool_min_size: int = 2
     pool_max_size: int = 10
     pool_timeout_seconds: float = 30.0
+    # A pooled connection is replaced after this long, so a rotated database login
+    # (app/rotate_db_password.py) reaches every connection within it.
+    pool_max_lifetime_seconds: float = 600.0
     # Server-side prepared statements after N uses; None disables them, for a pooler in
     # transaction mode that cannot keep them (Supabase's port 6543 without prepared support).
     prepare_threshold: int | None = 5
     cors_allow_origins: tuple[str, ...] = ()
+    resend_webhook_secret: str | None = field(default=None, repr=False)  # whsec_... (Svix)
+    legacy_tokens: LegacyTokens | None = None  # the old CRM's tokens, until a set date
+    supabase_url: str | None = None  # for staff invitations (Auth admin API)
+    supabase_service_role_key: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
-    version: str = "dev"
+    version: str = "dev"  # the deployed git SHA: Sentry release, OTel service.version
+    telemetry: TelemetrySettings = field(default_factory=TelemetrySettings)
 
     @property
     def effective_jwks_url(self) -> str:
@@ -123,6 +135,12 @@ class Settings:
         log_level = (text("LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             problems.append(f"LOG_LEVEL={log_level!r}: use DEBUG, INFO, WARNING or ERROR")
+        webhook_secret = text("RESEND_WEBHOOK_SECRET")
+        if webhook_secret is not None and not webhook_secret.startswith("whsec_"):
+            problems.append(
+                "RESEND_WEBHOOK_SECRET must be the webhook's signing secret (whsec_...)"
+            )
+        legacy = _legacy_tokens(text, problems)
         settings = cls(
             database_url=database_url or "",
             jwt_issuer=issuer or "",
@@ -139,13 +157,45 @@ class Settings:
             pool_min_size=pool_min,
             pool_max_size=pool_max,
             pool_timeout_seconds=number("DB_POOL_TIMEOUT_SECONDS", 30.0, 0.1, 600),
+            pool_max_lifetime_seconds=number("DB_POOL_MAX_LIFETIME_SECONDS", 600.0, 1.0, 86400),
             prepare_threshold=prepare_threshold,
             cors_allow_origins=tuple(
                 o.strip() for o in (text("CORS_ALLOW_ORIGINS") or "").split(",") if o.strip()
             ),
+            resend_webhook_secret=webhook_secret,
+            legacy_tokens=legacy,
+            supabase_url=text("SUPABASE_URL"),
+            supabase_service_role_key=text("SUPABASE_SERVICE_ROLE_KEY"),
             log_level=log_level,
-            version=text("APP_VERSION", "dev") or "dev",
+            version=release_version(e),
+            telemetry=TelemetrySettings.from_env(e, problems),
         )
         if problems:
             raise SettingsError("invalid settings:\n  - " + "\n  - ".join(problems))
         return settings
+
+
+def _legacy_tokens(text: Callable[[str], str | None], problems: list[str]) -> LegacyTokens | None:
+    """LEGACY_CRM_JWT_ISSUER, LEGACY_CRM_JWT_SECRET and LEGACY_CRM_TOKENS_UNTIL: all or none."""
+    names = ("LEGACY_CRM_JWT_ISSUER", "LEGACY_CRM_JWT_SECRET", "LEGACY_CRM_TOKENS_UNTIL")
+    values = {n: text(n) for n in names}
+    if not any(values.values()):
+        return None
+    missing = [n for n, v in values.items() if not v]
+    if missing:
+        problems.append(
+            f"{', '.join(missing)} missing: the old CRM's tokens need issuer, secret and an "
+            "end date (YYYY-MM-DD) together, or none of them"
+        )
+        return None
+    try:
+        until = date.fromisoformat(str(values["LEGACY_CRM_TOKENS_UNTIL"]))
+    except ValueError:
+        problems.append("LEGACY_CRM_TOKENS_UNTIL must be a date such as 2027-02-28")
+        return None
+    if len(str(values["LEGACY_CRM_JWT_SECRET"])) < 32:
+        problems.append("LEGACY_CRM_JWT_SECRET is shorter than 32 characters")
+        return None
+    return LegacyTokens(
+        str(values["LEGACY_CRM_JWT_ISSUER"]), str(values["LEGACY_CRM_JWT_SECRET"]), until
+    )

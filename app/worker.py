@@ -6,6 +6,11 @@ reminder id), so even a crash between Resend's 200 and our COMMIT cannot deliver
 Failures retry with exponential backoff; after `max_attempts`, or at once for an error that
 retrying cannot fix (4xx other than 429), the reminder is marked failed with the reason.
 
+Telemetry: with OTEL_EXPORTER_OTLP_ENDPOINT set, each claimed reminder is one trace (the
+job's span with its SQL and its Resend call) and the counters below are pushed over OTLP
+every OTEL_METRIC_EXPORT_INTERVAL ms (Railway gives the worker no public port to scrape);
+BETTERSTACK_* ship its logs; SENTRY_DSN reports a give-up or a crash under the deployed SHA.
+
 Usage: python -m app.worker [--until-empty] [--metrics-port P]
 """
 
@@ -17,7 +22,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -27,22 +32,31 @@ from urllib.parse import urlparse
 import httpx
 import jinja2
 import psycopg
+from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.trace import Status, StatusCode
 from prometheus_client import start_http_server
 from psycopg.rows import dict_row
 
+from app import secrets, telemetry
 from app.metrics import WorkerMetrics
-from app.observability import configure_logging
+from app.observability import JsonFormatter, configure_logging, start_sentry
+from app.telemetry_settings import TelemetrySettings, release_version
 
 log = logging.getLogger("app.worker")
+tracer = trace.get_tracer("app.worker")
 TEMPLATES = Path(__file__).parent / "templates"
 
 CLAIM_SQL = """
 SELECT r.id, r.subject, r.body, r.due_at, r.attempts,
        s.first_name, s.last_name, s.email AS student_email,
-       st.email AS staff_email, st.full_name AS staff_name
+       st.email AS staff_email, st.full_name AS staff_name,
+       sup.reason AS suppressed_reason
 FROM public.reminders r
 JOIN public.students s ON s.id = r.student_id
 JOIN public.staff st ON st.id = r.staff_id
+LEFT JOIN public.email_suppressions sup ON sup.email = lower(st.email)
 WHERE r.status = 'pending' AND r.next_attempt_at <= now()
 ORDER BY r.next_attempt_at
 LIMIT 1
@@ -196,13 +210,19 @@ class Renderer:
 
 class Worker:
     def __init__(
-        self, settings: WorkerSettings, http: httpx.Client, metrics: WorkerMetrics | None = None
+        self,
+        settings: WorkerSettings,
+        http: httpx.Client,
+        metrics: WorkerMetrics | None = None,
+        database_url: Callable[[], str] | None = None,
     ) -> None:
         self.s = settings
         self.resend = ResendClient(settings, http)
         self.renderer = Renderer()
         self.metrics = metrics or WorkerMetrics()
         self.stopping = False
+        # The latest DATABASE_URL (Infisical, refreshed) or the one it started with.
+        self.database_url: Callable[[], str] = database_url or (lambda: settings.database_url)
 
     def backoff(self, attempts: int) -> timedelta:
         seconds = self.s.backoff_seconds * (2 ** max(attempts - 1, 0))
@@ -211,51 +231,80 @@ class Worker:
     def process_one(self, conn: psycopg.Connection[dict[str, Any]]) -> bool:
         """Claim, send and record one due reminder; False when none is due."""
         with conn.transaction():
-            row = conn.execute(CLAIM_SQL).fetchone()
+            claim_started = time.time_ns()
+            # An empty poll every few seconds is not a job: only a claimed reminder is traced.
+            with suppress_instrumentation():
+                row = conn.execute(CLAIM_SQL).fetchone()
             if row is None:
                 return False
-            attempts = row["attempts"] + 1
-            subject, text, html = self.renderer.render(row)
-            try:
-                message_id = self.resend.send(
-                    idempotency_key=f"reminder-{row['id']}",
-                    to=row["staff_email"],
-                    subject=subject,
-                    text=text,
-                    html=html,
-                )
-            except SendError as exc:
-                self.metrics.send_errors.labels(
-                    kind="permanent" if exc.permanent else "transient"
-                ).inc()
-                give_up = exc.permanent or attempts >= self.s.max_attempts
-                if give_up:
-                    self.metrics.failed.inc()
-                    log.warning(
-                        "reminder %s failed after %d attempt(s): %s",
-                        row["id"],
-                        attempts,
-                        exc.reason,
-                    )
-                conn.execute(
-                    "UPDATE public.reminders SET attempts = %s, last_error = %s, "
-                    "status = %s, next_attempt_at = now() + %s WHERE id = %s",
-                    (
-                        attempts,
-                        exc.reason,
-                        "failed" if give_up else "pending",
-                        self.backoff(attempts),
-                        row["id"],
-                    ),
-                )
-                return True
+            with tracer.start_as_current_span(
+                "reminder send",
+                kind=trace.SpanKind.CONSUMER,
+                start_time=claim_started,
+                attributes={"crm.reminder.id": str(row["id"])},
+            ) as span:
+                return self._deliver(conn, row, span)
+
+    def _deliver(
+        self, conn: psycopg.Connection[dict[str, Any]], row: dict[str, Any], span: trace.Span
+    ) -> bool:
+        """Send one claimed reminder and record the outcome (inside the claim's transaction)."""
+        attempts = row["attempts"] + 1
+        span.set_attribute("crm.reminder.attempt", attempts)
+        if row["suppressed_reason"]:
+            # Resend reported this address (bounce/complaint webhook): never mail it again.
+            self.metrics.failed.inc()
+            span.set_attribute("crm.reminder.outcome", "suppressed")
             conn.execute(
-                "UPDATE public.reminders SET attempts = %s, status = 'sent', sent_at = now(), "
-                "provider_message_id = %s, last_error = NULL WHERE id = %s",
-                (attempts, message_id, row["id"]),
+                "UPDATE public.reminders SET status = 'failed', last_error = %s WHERE id = %s",
+                (f"suppressed: the address {row['suppressed_reason']}", row["id"]),
             )
-            self.metrics.sent.inc()
             return True
+        subject, text, html = self.renderer.render(row)
+        try:
+            message_id = self.resend.send(
+                idempotency_key=f"reminder-{row['id']}",
+                to=row["staff_email"],
+                subject=subject,
+                text=text,
+                html=html,
+            )
+        except SendError as exc:
+            self.metrics.send_errors.labels(
+                kind="permanent" if exc.permanent else "transient"
+            ).inc()
+            give_up = exc.permanent or attempts >= self.s.max_attempts
+            span.set_attribute("crm.reminder.outcome", "failed" if give_up else "retry")
+            span.set_status(Status(StatusCode.ERROR, "permanent" if give_up else "transient"))
+            if give_up:
+                self.metrics.failed.inc()
+                # ERROR: Sentry's logging integration turns it into an event.
+                log.error(
+                    "reminder %s failed after %d attempt(s): %s",
+                    row["id"],
+                    attempts,
+                    exc.reason,
+                )
+            conn.execute(
+                "UPDATE public.reminders SET attempts = %s, last_error = %s, "
+                "status = %s, next_attempt_at = now() + %s WHERE id = %s",
+                (
+                    attempts,
+                    exc.reason,
+                    "failed" if give_up else "pending",
+                    self.backoff(attempts),
+                    row["id"],
+                ),
+            )
+            return True
+        conn.execute(
+            "UPDATE public.reminders SET attempts = %s, status = 'sent', sent_at = now(), "
+            "provider_message_id = %s, last_error = NULL WHERE id = %s",
+            (attempts, message_id, row["id"]),
+        )
+        self.metrics.sent.inc()
+        span.set_attribute("crm.reminder.outcome", "sent")
+        return True
 
     def drain(self, conn: psycopg.Connection[dict[str, Any]]) -> int:
         """Process due reminders until none is due (or asked to stop); return how many."""
@@ -269,15 +318,19 @@ class Worker:
         return done
 
     def run(self, *, until_empty: bool = False) -> int:
+        """Poll until stopped; reconnect when DATABASE_URL changes (a rotated login)."""
         total = 0
-        with psycopg.connect(
-            self.s.database_url, row_factory=dict_row, application_name="crm-worker"
-        ) as conn:
-            while not self.stopping:
-                total += self.drain(conn)
-                if until_empty:
-                    break
-                time.sleep(self.s.poll_seconds)
+        while not self.stopping:
+            url = self.database_url()
+            with psycopg.connect(url, row_factory=dict_row, application_name="crm-worker") as conn:
+                while not self.stopping:
+                    total += self.drain(conn)
+                    if until_empty:
+                        return total
+                    time.sleep(self.s.poll_seconds)
+                    if self.database_url() != url:
+                        log.info("database login rotated: reconnecting")
+                        break
         return total
 
 
@@ -296,11 +349,100 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(os.environ.get("LOG_LEVEL", "INFO").upper())
     try:
-        settings = WorkerSettings.from_env()
-    except WorkerSettingsError as exc:
+        env, store = secrets.bootstrap(os.environ)
+    except secrets.SecretsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    try:
+        settings = WorkerSettings.from_env(env)
+        telemetry_settings = TelemetrySettings.from_env(env)
+    except (WorkerSettingsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     metrics = WorkerMetrics()
+    version = release_version(env)
+    start_sentry(env.get("SENTRY_DSN"), release=version, server_name="crm-worker")
+    tel = telemetry.start(
+        telemetry_settings,
+        service="crm-worker",
+        version=version,
+        format_entry=JsonFormatter().entry,
+        env=env,
+        with_metrics=True,
+    )
+    if tel.meter_provider is not None:
+        push_metrics(tel.meter_provider, metrics)
+    try:
+        return _serve(args, settings, metrics, store)
+    except Exception:
+        log.exception("worker crashed")  # to Sentry through the logging integration
+        return 1
+    finally:
+        telemetry.stop()
+
+
+def push_metrics(meter_provider: Any, metrics: WorkerMetrics) -> None:
+    """The worker's Prometheus counters, read at each OTLP export under the same names, with
+    the `environment` label the dashboards select on (the scrape jobs add it to the API's)."""
+    environment = str(
+        Resource.create().attributes.get("deployment.environment.name", "") or "unknown"
+    )
+
+    def sample(name: str, label: str | None = None) -> Any:
+        def read() -> list[tuple[dict[str, str], float]]:
+            out = []
+            for family in metrics.registry.collect():
+                for s in family.samples:
+                    if s.name == name:
+                        labels = {"environment": environment}
+                        if label:
+                            labels[label] = s.labels[label]
+                        out.append((labels, s.value))
+            return out
+
+        return read
+
+    telemetry.observe_counters(
+        meter_provider,
+        counters=[
+            (
+                "crm_reminders_sent",
+                "Reminder emails accepted by Resend",
+                sample("crm_reminders_sent_total"),
+            ),
+            ("crm_reminders_failed", "Reminders given up on", sample("crm_reminders_failed_total")),
+            (
+                "crm_reminder_send_errors",
+                "Failed send attempts",
+                sample("crm_reminder_send_errors_total", "kind"),
+            ),
+            (
+                "crm_log_lines_dropped",
+                "Log lines not shipped, by reason",
+                telemetry.shipper_observations,
+            ),
+        ],
+        gauges=[
+            (
+                "crm_worker_queue_depth",
+                "Due pending reminders seen by the worker",
+                sample("crm_reminder_queue_depth"),
+            ),
+            (
+                "crm_worker_last_poll_timestamp_seconds",
+                "Unix time of the worker's last poll",
+                sample("crm_worker_last_poll_timestamp_seconds"),
+            ),
+        ],
+    )
+
+
+def _serve(
+    args: argparse.Namespace,
+    settings: WorkerSettings,
+    metrics: WorkerMetrics,
+    store: secrets.SecretStore | None,
+) -> int:
     if args.metrics_port:
         start_http_server(
             args.metrics_port,
@@ -308,7 +450,12 @@ def main(argv: list[str] | None = None) -> int:
             registry=metrics.registry,
         )
     with httpx.Client(headers={"User-Agent": "crm-worker"}) as http:
-        worker = Worker(settings, http, metrics)
+        worker = Worker(
+            settings,
+            http,
+            metrics,
+            store.getter("DATABASE_URL", settings.database_url) if store else None,
+        )
 
         def stop(signum: int, frame: object) -> None:
             worker.stopping = True

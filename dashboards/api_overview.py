@@ -1,4 +1,8 @@
-"""API overview: RED per route against the 200 ms p95 objective."""
+"""API overview: RED per route against the 200 ms p95 objective.
+
+The latency panel shows the histogram's exemplars (a dot per sampled request carrying its
+`trace_id`: click it for the trace) and links each route's series to a search of its slow
+traces in Tempo."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from dashboards.panels import (
     query_variable,
     single_stat,
     time_series,
+    traces_link,
 )
 
 UID = "crm-api-overview"
@@ -109,6 +114,14 @@ def build() -> db.Dashboard:
             width=24,
             height=9,
             objective=q.LATENCY_OBJECTIVE_SECONDS,
+            exemplars=True,
+            trace_links=[
+                traces_link(
+                    "Slow traces of ${__field.labels.route}",
+                    '{ resource.service.name = "crm-api" && '
+                    'span.http.route = "${__field.labels.route}" && duration > 200ms }',
+                )
+            ],
         )
     )
     d.with_panel(

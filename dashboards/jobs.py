@@ -1,4 +1,5 @@
-"""Reminder jobs: queue depth, oldest due reminder, reminders sent / failed per hour."""
+"""Reminder jobs: queue depth, oldest due reminder, reminders sent / failed per hour (from the
+database), and the worker's own counters (pushed over OTLP), linked to its job traces."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dashboards.panels import (
     app_dashboard,
     single_stat,
     time_series,
+    traces_link,
 )
 
 UID = "crm-jobs"
@@ -97,6 +99,36 @@ def build() -> db.Dashboard:
             "All reminders in the database.",
             [(q.reminders_by_status(), "{{status}}")],
             "short",
+        )
+    )
+    g.row(d, "The worker's own counters (pushed over OTLP)")
+    d.with_panel(
+        time_series(
+            g,
+            "Worker sends and failed attempts",
+            "Resend accepted (sent) and failed attempts by kind, per second, as the worker "
+            "counts them. Click a series for the worker's job traces.",
+            [
+                (q.worker_sent_rate(), "sent"),
+                (q.worker_send_errors_rate(), "failed attempt ({{kind}})"),
+            ],
+            "ops",
+            trace_links=[
+                traces_link(
+                    "Reminder job traces",
+                    '{ resource.service.name = "crm-worker" && name = "reminder send" }',
+                )
+            ],
+        )
+    )
+    d.with_panel(
+        single_stat(
+            g,
+            "Since the worker's last poll",
+            "Seconds since the worker last polled for due reminders (pushed every minute).",
+            (q.worker_last_poll_age(), "age"),
+            "s",
+            [(None, "green"), (180, "orange"), (600, "red")],
         )
     )
     return d

@@ -6,7 +6,9 @@ right in 24 columns and never overlaps (the SDK's auto-layout can overflow a row
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from grafana_foundation_sdk.builders import common as common_builders
 from grafana_foundation_sdk.builders import dashboard as db
@@ -20,6 +22,9 @@ from grafana_foundation_sdk.models import text as text_models
 from dashboards.queries import APP_INFO
 
 DATASOURCE = dm.DataSourceRef(type_val="prometheus", uid="${datasource}")
+# Grafana Cloud's hosted Tempo (the stack's traces data source); exemplars on latency panels
+# carry `trace_id`, which Grafana Cloud's Prometheus data source links to this one.
+TRACES_DATASOURCE_UID = "grafanacloud-traces"
 GRID_COLUMNS = 24
 
 Target = tuple[str, str]
@@ -59,7 +64,9 @@ class Grid:
         self.new_line()
 
 
-def _queries(targets: Sequence[Target], instant: bool = False) -> list[Builder[Dataquery]]:
+def _queries(
+    targets: Sequence[Target], instant: bool = False, exemplars: bool = False
+) -> list[Builder[Dataquery]]:
     out: list[Builder[Dataquery]] = []
     for index, (expr, legend) in enumerate(targets):
         query = (
@@ -69,8 +76,30 @@ def _queries(targets: Sequence[Target], instant: bool = False) -> list[Builder[D
             .ref_id(chr(ord("A") + index))
             .datasource(DATASOURCE)
         )
+        if exemplars:
+            query.exemplar(True)
         out.append(query.instant() if instant else query.range())
     return out
+
+
+def traces_explore_url(traceql: str) -> str:
+    """A Grafana Explore link running `traceql` on the traces data source over the panel's
+    time range (Grafana fills `${__from}` / `${__to}` and field variables when clicked)."""
+    left = {
+        "datasource": TRACES_DATASOURCE_UID,
+        "queries": [{"refId": "A", "queryType": "traceql", "query": traceql, "limit": 20}],
+        "range": {"from": "${__from}", "to": "${__to}"},
+    }
+    return "/explore?left=" + quote(json.dumps(left, separators=(",", ":")), safe="${}_")
+
+
+def traces_link(title: str, traceql: str) -> Builder[dm.DashboardLink]:
+    return (
+        db.DashboardLink(title)
+        .type(dm.DashboardLinkType.LINK)
+        .url(traces_explore_url(traceql))
+        .target_blank(True)
+    )
 
 
 def thresholds(*steps: tuple[float | None, str]) -> db.ThresholdsConfig:
@@ -93,8 +122,12 @@ def time_series(
     objective: float | None = None,
     stacked: bool = False,
     minimum: float | None = 0,
+    exemplars: bool = False,
+    trace_links: Sequence[Builder[dm.DashboardLink]] = (),
 ) -> timeseries.Panel:
-    """A time series; `objective` draws a dashed red threshold line at that value."""
+    """A time series; `objective` draws a dashed red threshold line at that value;
+    `exemplars` shows the trace ids the histogram recorded (each opens its trace);
+    `trace_links` are data links on every series (e.g. a trace search for that route)."""
     panel_id, pos = grid.place(width, height)
     panel = (
         timeseries.Panel()
@@ -104,7 +137,7 @@ def time_series(
         .description(description)
         .datasource(DATASOURCE)
         .unit(unit)
-        .targets(_queries(targets))
+        .targets(_queries(targets, exemplars=exemplars))
         .line_width(1)
         .fill_opacity(10)
     )
@@ -117,6 +150,8 @@ def time_series(
                 common.GraphThresholdsStyleMode.DASHED
             )
         )
+    if trace_links:
+        panel.data_links(list(trace_links))
     if stacked:
         panel.stacking(common_builders.StackingConfig().mode(common.StackingMode.NORMAL))
         panel.fill_opacity(60)

@@ -169,3 +169,22 @@ def endpoint_status() -> str:
 
 def endpoint_response_time() -> str:
     return f"max by (monitor_name) ({MONITOR_RESPONSE_TIME}{{{ENDPOINTS}}})"
+
+
+# The worker's own counters: pushed over OTLP (job = its service name), same metric names.
+WORKER = f'{ENV}, job="crm-worker"'
+WORKER_SENT = "crm_reminders_sent_total"
+WORKER_SEND_ERRORS = "crm_reminder_send_errors_total"
+WORKER_LAST_POLL = "crm_worker_last_poll_timestamp_seconds"
+
+
+def worker_sent_rate(selector: str = WORKER) -> str:
+    return f"sum(rate({WORKER_SENT}{{{selector}}}[{RATE}]))"
+
+
+def worker_send_errors_rate(selector: str = WORKER) -> str:
+    return f"sum by (kind) (rate({WORKER_SEND_ERRORS}{{{selector}}}[{RATE}]))"
+
+
+def worker_last_poll_age(selector: str = WORKER) -> str:
+    return f"time() - max({WORKER_LAST_POLL}{{{selector}}})"

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 import pulumi
 
+from infra.infisical.component import InfisicalSecrets
 from infra.r2.storage import Storage
 from infra.railway.component import ApiServiceArgs, RailwayApp, RailwayArgs, WorkerServiceArgs
+from infra.resend.component import EmailDomain
 from infra.supabase.component import SupabaseProject, SupabaseProjectArgs
 from infra.supabase.resources import (
     AuthConfigArgs,
@@ -24,7 +26,12 @@ from infra.supabase.resources import (
 from infra.upstash.redis import RedisArgs, RedisCache
 from infra.upstash.regions import RAILWAY_TO_UPSTASH
 from infra.vercel.web import WebFront, WebFrontArgs
-from stacks.config import ConfigError, StackConfig
+from stacks import secrets
+from stacks.config import AppConfig, ConfigError, StackConfig
+from stacks.telemetry import ServiceTelemetry
+
+# Our config names -> Supabase Auth's provider names (/authorize?provider=...).
+AUTH_PROVIDER_NAMES = {"google": "google", "github": "github", "linkedin": "linkedin_oidc"}
 
 
 @dataclass(frozen=True)
@@ -47,15 +54,31 @@ def _required(value: pulumi.Output[str] | None, key: str) -> pulumi.Output[str]:
     return value
 
 
-def _optional_secrets(
-    values: dict[str, pulumi.Output[str] | None],
-) -> dict[str, pulumi.Input[str]]:
-    return {name: value for name, value in values.items() if value is not None}
+def _legacy_crm_variables(app: AppConfig) -> dict[str, str]:
+    """The old CRM's token window, as plain variables the audit reads (CRM-APP-001)."""
+    if app.legacy_crm is None:
+        return {}
+    return {
+        "LEGACY_CRM_JWT_ISSUER": app.legacy_crm.issuer,
+        "LEGACY_CRM_TOKENS_SINCE": app.legacy_crm.since.isoformat(),
+        "LEGACY_CRM_TOKENS_UNTIL": app.legacy_crm.until.isoformat(),
+    }
 
 
-def build(cfg: StackConfig, storage: Storage) -> Hosting:
+def build(
+    cfg: StackConfig,
+    storage: Storage,
+    vault: InfisicalSecrets,
+    mail: EmailDomain,
+    telemetry: ServiceTelemetry,
+) -> Hosting:
+    """`telemetry` adds the plain OTLP and Better Stack settings to both services (their
+    credentials are in Infisical, published by the program)."""
     sb, rw, dns, app = cfg.supabase, cfg.railway, cfg.dns, cfg.app
-    database_url = _required(sb.database_url, "supabase.databaseUrl")
+    api_plain, api_secret = secrets.runtime_variables(vault, cfg, "api")
+    worker_plain, worker_secret = secrets.runtime_variables(vault, cfg, "worker")
+    api_plain |= telemetry.plain_for("crm-api")
+    worker_plain |= telemetry.plain_for("crm-worker")
     api_origin = f"https://{dns.api_hostname}"
     oauth = {name: OAuthClient(c.client_id, c.secret) for name, c in sb.oauth.items()}
 
@@ -87,11 +110,12 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
             postgrest=PostgrestArgs(sb.project_ref, sb.exposed_schemas, sb.max_rows),
             postgres=PostgresArgs(sb.project_ref, sb.statement_timeout),
         ),
+        # Auth mail goes out through Resend SMTP from the sending domain: verify it first.
+        opts=pulumi.ResourceOptions(depends_on=[mail.verification]),
     )
 
     # The API's shared cache and rate limits, next to its Railway region; the URL (with the
-    # database password) goes to Railway as a secret and is never set by hand.
-    redis_url: pulumi.Output[str] | None = None
+    # database password) goes to Infisical prod:/api and is never set by hand.
     if cfg.upstash.enabled:
         redis = RedisCache(
             "redis",
@@ -100,7 +124,7 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                 primary_region=RAILWAY_TO_UPSTASH[rw.region],
             ),
         )
-        redis_url = redis.url
+        vault.publish("prod", "api", {"REDIS_URL": redis.url})
 
     railway = RailwayApp(
         "railway",
@@ -118,34 +142,25 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
                     "JWT_ISSUER": f"{sb.api_url}/auth/v1",
                     "SUPABASE_JWKS_URL": f"{sb.api_url}/auth/v1/.well-known/jwks.json",
                     "CORS_ALLOW_ORIGINS": dns.web_origin,
+                    **_legacy_crm_variables(app),
+                    # Staff invitations call Supabase Auth's admin API with the service role
+                    # key, a person-made secret in Infisical prod:/api (never on the web).
+                    "SUPABASE_URL": sb.api_url,
                     "SENTRY_TRACES_SAMPLE_RATE": str(app.sentry_traces_sample_rate),
                     "R2_ENDPOINT": storage.s3_endpoint,
                     "R2_UPLOADS_BUCKET": storage.uploads_bucket,
+                    **api_plain,
                 },
-                secret_variables={
-                    "DATABASE_URL": database_url,
-                    "R2_ACCESS_KEY_ID": storage.app_token.access_key_id,
-                    "R2_SECRET_ACCESS_KEY": storage.app_token.secret_access_key,
-                    # Grafana Cloud's scrape job presents the same token (stacks/observability).
-                    "METRICS_TOKEN": _required(cfg.grafana.metrics_token, "grafana.metricsToken"),
-                    **_optional_secrets(
-                        {
-                            "SUPABASE_JWT_SECRET": app.legacy_jwt_secret,
-                            "REDIS_URL": redis_url,
-                            "SENTRY_DSN": app.sentry_dsn,
-                        }
-                    ),
-                },
+                # Every secret comes from Infisical prod:/api at start (app/secrets.py);
+                # Railway holds only how to log in there.
+                secret_variables=api_secret,
             ),
             worker=WorkerServiceArgs(
-                variables={"EMAIL_FROM": app.email_from},
-                secret_variables={
-                    "DATABASE_URL": database_url,
-                    "RESEND_API_KEY": _required(app.resend_api_key, "app.resendApiKey"),
-                },
+                variables={"EMAIL_FROM": app.email_from, **worker_plain},
+                secret_variables=worker_secret,  # DATABASE_URL, RESEND_API_KEY: prod:/worker
             ),
         ),
-        opts=pulumi.ResourceOptions(depends_on=[supabase]),
+        opts=pulumi.ResourceOptions(depends_on=[supabase, mail.verification]),
     )
 
     web = WebFront(
@@ -158,6 +173,12 @@ def build(cfg: StackConfig, storage: Storage) -> Hosting:
             api_url=api_origin,
             supabase_url=sb.api_url,
             supabase_anon_key=_required(sb.anon_key, "supabase.anonKey"),
+            extra_variables={
+                # Public: the widget's site key (Cloudflare's API names widgets by it).
+                "TURNSTILE_WIDGET_ID": sb.captcha_site_key,
+                # Social buttons for exactly the providers AuthConfig enables (Supabase names).
+                "AUTH_PROVIDERS": ",".join(AUTH_PROVIDER_NAMES[name] for name in sorted(oauth)),
+            },
         ),
     )
 

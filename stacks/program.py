@@ -13,7 +13,7 @@ from infra.github.repository import (
 )
 from infra.r2.storage import Storage, StorageArgs
 from stacks import config as stack_config
-from stacks import hosting, observability
+from stacks import email, hosting, observability, secrets, telemetry
 
 
 def build(cfg: stack_config.StackConfig) -> None:
@@ -37,7 +37,17 @@ def build(cfg: stack_config.StackConfig) -> None:
 
     # Supabase settings, the API and Uptime Kuma on Railway, the web front on Vercel; their
     # DNS targets (Railway's required CNAME, Vercel's recommended CNAME) feed the edge.
-    hosted = hosting.build(cfg, storage)
+    # Infisical first: Railway's only secrets are the identities' logins it makes.
+    vault = secrets.build(cfg, cfg.railway.source_repo)
+    secrets.publish_runtime(vault, cfg, storage)
+    # The Sentry project and the Grafana Cloud telemetry token: their credentials go to
+    # Infisical (prod:/api, prod:/worker), the plain OTLP settings to Railway.
+    service_telemetry = telemetry.build(cfg)
+    for consumer in ("api", "worker"):
+        vault.publish("prod", consumer, service_telemetry.secret_variables)
+    mail = email.build(cfg)  # sending domain + DNS first: Supabase and the worker send from it
+    email.publish(vault, mail)
+    hosted = hosting.build(cfg, storage, vault, mail, service_telemetry)
     api_target: pulumi.Input[str] = hosted.api_target
     web_target: pulumi.Input[str] = hosted.web_target
 
@@ -60,28 +70,39 @@ def build(cfg: stack_config.StackConfig) -> None:
     # Grafana Cloud + Uptime Kuma: a monitor and an alert for every public hostname.
     observed = observability.build(cfg, hosted.uptime_kuma_url, cfg.supabase.database_url)
 
-    # Secrets live in environments (never repository-wide); values Pulumi knows are kept in
-    # step with the stack, tokens only a person can create are set by hand (docs/runbooks.md).
-    prod_secrets: dict[str, pulumi.Input[str]] = {
-        # Every Railway service that runs our code is deployed by deploy.yml from the same
-        # commit (tests/workflows/test_deploy_services.py derives the list from the plan).
-        "RAILWAY_SERVICE_ID": hosted.railway_api_service_id,
-        "RAILWAY_WORKER_SERVICE_ID": hosted.railway_worker_service_id,
-        "RAILWAY_ENVIRONMENT_ID": hosted.railway_environment_id,
-        "VERCEL_PROJECT_ID": hosted.vercel_project_id,
-        "API_BASE_URL": f"https://{cfg.dns.api_hostname}",
-        "WEB_BASE_URL": cfg.dns.web_origin,
-    }
-    if cfg.github.pulumi_access_token is not None:
-        prod_secrets["PULUMI_ACCESS_TOKEN"] = cfg.github.pulumi_access_token
-    backup_secrets: dict[str, pulumi.Input[str]] = {
-        "R2_BACKUP_ACCESS_KEY_ID": storage.backup_token.access_key_id,
-        "R2_BACKUP_SECRET_ACCESS_KEY": storage.backup_token.secret_access_key,
-        "R2_S3_ENDPOINT": storage.s3_endpoint,
-        "R2_BACKUPS_BUCKET": storage.backups_bucket,
-        "UPTIME_KUMA_BACKUP_PUSH_URL": observed.uptime.backup_push_url,
-        "UPTIME_KUMA_DRILL_PUSH_URL": observed.uptime.drill_push_url,
-    }
+    # Workflows read their secrets from Infisical (OIDC login, no token in GitHub): Pulumi
+    # writes what it knows there; tokens only a person can create are entered by hand.
+    vault.publish(
+        "prod",
+        "ci",
+        {
+            # Every Railway service that runs our code is deployed by deploy.yml from the
+            # same commit (tests/workflows/test_deploy_services.py derives the list from here).
+            "RAILWAY_SERVICE_ID": hosted.railway_api_service_id,
+            "RAILWAY_WORKER_SERVICE_ID": hosted.railway_worker_service_id,
+            "RAILWAY_ENVIRONMENT_ID": hosted.railway_environment_id,
+            "VERCEL_PROJECT_ID": hosted.vercel_project_id,
+            "API_BASE_URL": f"https://{cfg.dns.api_hostname}",
+            "WEB_BASE_URL": cfg.dns.web_origin,
+            # deploy.yml creates the Sentry release and marks the deploy in this project.
+            "SENTRY_ORG": cfg.sentry.organization,
+            "SENTRY_PROJECT": service_telemetry.sentry.project.slug,
+        },
+    )
+    vault.publish(
+        "prod",
+        "backups",
+        {
+            # The names app.backup / app.restore read (BACKUP_DATABASE_URL is person-made).
+            "BACKUP_S3_ACCESS_KEY_ID": storage.backup_token.access_key_id,
+            "BACKUP_S3_SECRET_ACCESS_KEY": storage.backup_token.secret_access_key,
+            "BACKUP_S3_ENDPOINT": storage.s3_endpoint,
+            "BACKUP_S3_BUCKET": storage.backups_bucket,
+            "UPTIME_KUMA_BACKUP_PUSH_URL": observed.uptime.backup_push_url,
+            "UPTIME_KUMA_DRILL_PUSH_URL": observed.uptime.drill_push_url,
+        },
+    )
+    gh_vars = secrets.github_variables(vault, cfg)
     repository = Repository(
         "platform-repo",
         RepositoryArgs(
@@ -95,12 +116,14 @@ def build(cfg: stack_config.StackConfig) -> None:
                     PROD_ENVIRONMENT,
                     reviewers=cfg.github.prod_reviewers,
                     branches="protected",
-                    secrets=prod_secrets,
+                    variables=gh_vars["prod"],
                 ),
                 # Pull request previews and the drift check: read-only tokens, any branch.
-                EnvironmentSpec("preview", branches=None),
+                EnvironmentSpec("preview", branches=None, variables=gh_vars["preview"]),
                 # Nightly backups and restore drills: main only.
-                EnvironmentSpec("backups", branches=("main",), secrets=backup_secrets),
+                EnvironmentSpec("backups", branches=("main",), variables=gh_vars["backups"]),
+                # The scheduled database password rotation: main only.
+                EnvironmentSpec("rotation", branches=("main",), variables=gh_vars["rotation"]),
             ),
         ),
     )
@@ -123,7 +146,11 @@ def build(cfg: stack_config.StackConfig) -> None:
     pulumi.export("railwayApiServiceId", hosted.railway_api_service_id)
     pulumi.export("railwayWorkerServiceId", hosted.railway_worker_service_id)
     pulumi.export("vercelProjectId", hosted.vercel_project_id)
+    pulumi.export("infisicalProjectId", vault.project_id)
     observability.export(observed)
+    pulumi.export("sentryProject", service_telemetry.sentry.project.slug)
+    pulumi.export("otlpEndpoint", service_telemetry.grafana_token.otlp_endpoint)
+    email.export(mail)
 
 
 def main() -> None:

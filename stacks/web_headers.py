@@ -20,6 +20,14 @@ from stacks.config.validate import validate_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 VERCEL_JSON = ROOT / "app" / "web" / "vercel.json"
+# What the front's own code loads from elsewhere (Turnstile's script and challenge frame),
+# kept beside that code so the CSP and the front change together.
+CSP_SOURCES = ROOT / "app" / "web" / "csp-sources.json"
+
+
+def front_sources(directive: str) -> list[str]:
+    needs = json.loads(CSP_SOURCES.read_text())
+    return [str(source) for source in needs.get(directive, [])]
 
 
 def origins(stack: str, root: Path = ROOT) -> tuple[str, str]:
@@ -33,7 +41,8 @@ def csp(api_origin: str, supabase_origin: str) -> str:
     return "; ".join(
         [
             "default-src 'none'",
-            "script-src 'self'",
+            " ".join(["script-src 'self'", *front_sources("script-src")]),
+            *([" ".join(["frame-src", *frames])] if (frames := front_sources("frame-src")) else []),
             "style-src 'self'",
             "img-src 'self' data:",
             f"connect-src 'self' {api_origin} {supabase_origin}",

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.openmetrics import exposition as openmetrics
 
 from app import migrate
 from app.deps import state
@@ -91,4 +92,10 @@ async def metrics(
             m.reminders.labels(status=status).set(counts.get(status, 0))
     except Exception:  # scrape still succeeds with the last values
         pass
+    if "application/openmetrics-text" in request.headers.get("accept", ""):
+        # OpenMetrics carries the latency histogram's exemplars (trace ids) to Prometheus.
+        return Response(
+            openmetrics.generate_latest(m.registry),  # type: ignore[no-untyped-call]
+            media_type=openmetrics.CONTENT_TYPE_LATEST,
+        )
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

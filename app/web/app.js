@@ -1,12 +1,20 @@
-// Career Services CRM web front: Supabase magic-link sign-in, student search, notes.
+// Career Services CRM web front: Supabase magic-link (CAPTCHA-protected) and social sign-in,
+// a session refreshed before it expires, student search, notes.
 // No inline script or style anywhere (the CSP forbids them); all text goes in via
 // textContent only (no HTML parsing of data), so API data cannot inject markup.
 "use strict";
 
 const TOKEN_KEY = "crm.access_token";
+const REFRESH_KEY = "crm.refresh_token";
+const REFRESH_MARGIN_S = 60; // refresh this long before the access token expires
+// Display names of the providers Supabase Auth may enable (config.json lists the enabled ones).
+const PROVIDER_LABELS = { google: "Google", github: "GitHub", linkedin_oidc: "LinkedIn" };
 const $ = (id) => document.getElementById(id);
 let config = null;
 let currentStudent = null;
+let captchaToken = null;
+let captchaWidget = null;
+let refreshTimer = null;
 
 function show(id, visible) { $(id).hidden = !visible; }
 
@@ -31,13 +39,103 @@ function token() {
   return value;
 }
 
-// Supabase's magic link lands here with #access_token=...&type=magiclink (implicit flow).
+function authUrl(path) { return `${config.supabaseUrl.replace(/\/$/, "")}/auth/v1${path}`; }
+
+function expiresAt(access) {
+  try {
+    const payload = JSON.parse(atob(access.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    return payload.exp || 0;
+  } catch (e) { return 0; }
+}
+
+// Keep a session (Supabase's access + refresh token) and refresh it ahead of expiry.
+function keepSession(access, refresh) {
+  sessionStorage.setItem(TOKEN_KEY, access);
+  if (refresh) sessionStorage.setItem(REFRESH_KEY, refresh);
+  scheduleRefresh();
+}
+
+function dropSession() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(REFRESH_KEY);
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+}
+
+function scheduleRefresh() {
+  if (refreshTimer) clearTimeout(refreshTimer);
+  const access = sessionStorage.getItem(TOKEN_KEY);
+  if (!access || !sessionStorage.getItem(REFRESH_KEY)) return;
+  const wait = Math.max(0, (expiresAt(access) - REFRESH_MARGIN_S) * 1000 - Date.now());
+  refreshTimer = setTimeout(refreshSession, wait);
+}
+
+// POST /token?grant_type=refresh_token: needs no CAPTCHA; rotation gives a new refresh token.
+async function refreshSession() {
+  const refresh = sessionStorage.getItem(REFRESH_KEY);
+  if (!refresh) return;
+  try {
+    const response = await fetch(authUrl("/token?grant_type=refresh_token"), {
+      method: "POST",
+      headers: { "apikey": config.supabaseAnonKey, "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: refresh }),
+    });
+    if (!response.ok) throw new Error(`sign-in service answered ${response.status}`);
+    const session = await response.json();
+    keepSession(session.access_token, session.refresh_token);
+  } catch (e) {
+    dropSession();
+    render();
+    showError(`Your session could not be renewed: sign in again (${e.message}).`);
+  }
+}
+
+// Supabase's magic link (and OAuth callback) lands here with #access_token=...&refresh_token=...
 function takeTokenFromRedirect() {
   if (!location.hash.includes("access_token=")) return;
   const params = new URLSearchParams(location.hash.slice(1));
   const access = params.get("access_token");
-  if (access) sessionStorage.setItem(TOKEN_KEY, access);
+  if (access) keepSession(access, params.get("refresh_token"));
   history.replaceState(null, "", location.pathname + location.search);
+}
+
+// Cloudflare Turnstile: Supabase Auth (security_captcha_enabled) refuses /otp without a token.
+function loadCaptcha() {
+  if (!config.turnstileSiteKey) return;
+  window.onTurnstileLoad = () => {
+    captchaWidget = window.turnstile.render("#captcha", {
+      sitekey: config.turnstileSiteKey,
+      action: "magic-link",
+      callback: (value) => { captchaToken = value; },
+      "expired-callback": () => { captchaToken = null; },
+      "error-callback": () => { captchaToken = null; },
+    });
+  };
+  const script = document.createElement("script");
+  const url = new URL(config.turnstileScriptUrl);
+  url.searchParams.set("render", "explicit");
+  url.searchParams.set("onload", "onTurnstileLoad");
+  script.src = url.toString();
+  script.async = true;
+  document.head.append(script);
+}
+
+function renderProviders() {
+  const list = $("providers");
+  list.replaceChildren();
+  const redirect = location.origin + location.pathname;
+  for (const provider of config.authProviders || []) {
+    const link = document.createElement("a");
+    link.className = "provider";
+    link.dataset.provider = provider;
+    link.href = authUrl(`/authorize?provider=${encodeURIComponent(provider)}` +
+                        `&redirect_to=${encodeURIComponent(redirect)}`);
+    link.textContent = `Continue with ${PROVIDER_LABELS[provider] || provider}`;
+    const li = document.createElement("li");
+    li.append(link);
+    list.append(li);
+  }
+  show("providers", list.children.length > 0);
 }
 
 async function api(path, options = {}) {
@@ -47,7 +145,7 @@ async function api(path, options = {}) {
                ...(options.headers || {}) },
   });
   if (response.status === 401) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    dropSession();
     render();
     throw new Error("Your session has ended: sign in again.");
   }
@@ -60,19 +158,31 @@ async function sendMagicLink(event) {
   event.preventDefault();
   const email = $("email").value.trim();
   const redirect = encodeURIComponent(location.origin + location.pathname);
+  const body = { email, create_user: false };
+  if (config.turnstileSiteKey) {
+    if (!captchaToken) {
+      showError("Please complete the check above the button first.");
+      return;
+    }
+    body.gotrue_meta_security = { captcha_token: captchaToken };
+  }
+  showError("");
   $("sign-in-status").textContent = "Sending…";
   try {
-    const response = await fetch(
-      `${config.supabaseUrl.replace(/\/$/, "")}/auth/v1/otp?redirect_to=${redirect}`, {
-        method: "POST",
-        headers: { "apikey": config.supabaseAnonKey, "Content-Type": "application/json" },
-        body: JSON.stringify({ email, create_user: false }),
-      });
+    const response = await fetch(authUrl(`/otp?redirect_to=${redirect}`), {
+      method: "POST",
+      headers: { "apikey": config.supabaseAnonKey, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`sign-in service answered ${response.status}`);
     $("sign-in-status").textContent = `Check ${email} for your sign-in link.`;
   } catch (e) {
     $("sign-in-status").textContent = "";
     showError(`Could not send the link: ${e.message}`);
+  } finally {
+    // A Turnstile token is single use: get a fresh one for the next request.
+    captchaToken = null;
+    if (captchaWidget !== null && window.turnstile) window.turnstile.reset(captchaWidget);
   }
 }
 
@@ -150,6 +260,19 @@ async function addNote(event) {
   } catch (e) { showError(e.message); }
 }
 
+// Admins invite staff: the API asks Supabase Auth to email the invitation.
+async function inviteStaff(event) {
+  event.preventDefault();
+  showError("");
+  const email = $("invite-email").value.trim();
+  try {
+    await api("/staff/invitations", { method: "POST", body: JSON.stringify({
+      email, full_name: $("invite-name").value.trim(), role: $("invite-role").value }) });
+    $("invite-status").textContent = `Invitation sent to ${email}.`;
+    $("invite-form").reset();
+  } catch (e) { showError(e.message); }
+}
+
 async function render() {
   const signedIn = Boolean(token());
   show("sign-in", !signedIn);
@@ -160,6 +283,7 @@ async function render() {
     try {
       const me = await api("/me");
       $("who").textContent = `${me.staff.full_name} · ${me.organization.name}`;
+      show("invite", me.staff.role === "admin");
     } catch (e) { showError(e.message); }
   }
 }
@@ -172,11 +296,25 @@ async function start() {
     return;
   }
   takeTokenFromRedirect();
+  scheduleRefresh();
+  renderProviders();
+  loadCaptcha();
   $("sign-in-form").addEventListener("submit", sendMagicLink);
   $("search-form").addEventListener("submit", search);
   $("note-form").addEventListener("submit", addNote);
-  $("sign-out").addEventListener("click", () => {
-    sessionStorage.removeItem(TOKEN_KEY);
+  $("invite-form").addEventListener("submit", inviteStaff);
+  $("sign-out").addEventListener("click", async () => {
+    const access = sessionStorage.getItem(TOKEN_KEY);
+    if (access) {
+      // Revoke the refresh token server-side, not just forget it here.
+      try {
+        await fetch(authUrl("/logout?scope=local"), {
+          method: "POST",
+          headers: { "apikey": config.supabaseAnonKey, "Authorization": `Bearer ${access}` },
+        });
+      } catch (e) { /* signed out locally either way */ }
+    }
+    dropSession();
     currentStudent = null;
     show("student", false);
     $("results").replaceChildren();

@@ -9,18 +9,31 @@ out="${1:-dist}"
 : "${API_URL:?set API_URL (https://api.<domain>) in the Vercel project}"
 : "${SUPABASE_URL:?set SUPABASE_URL (https://<ref>.supabase.co) in the Vercel project}"
 : "${SUPABASE_ANON_KEY:?set SUPABASE_ANON_KEY (the project's public anon key) in the Vercel project}"
-for url in "$API_URL" "$SUPABASE_URL"; do
+: "${TURNSTILE_WIDGET_ID:?set TURNSTILE_WIDGET_ID (the Turnstile widget's public site key) in the Vercel project}"
+# Cloudflare's widget script; tests point it at a local copy (no network there).
+TURNSTILE_SCRIPT_URL="${TURNSTILE_SCRIPT_URL:-https://challenges.cloudflare.com/turnstile/v0/api.js}"
+# The social providers Supabase Auth enables, comma separated (infra/vercel sets it).
+AUTH_PROVIDERS="${AUTH_PROVIDERS:-}"
+providers=""
+for p in $(echo "$AUTH_PROVIDERS" | tr ',' ' '); do
+  case "$p" in
+    google|github|linkedin_oidc) providers="${providers:+$providers,}\"$p\"" ;;
+    *) echo "build.sh: AUTH_PROVIDERS has $p; use google, github, linkedin_oidc" >&2; exit 1 ;;
+  esac
+done
+for url in "$API_URL" "$SUPABASE_URL" "$TURNSTILE_SCRIPT_URL"; do
   case "$url" in
     https://*|http://127.0.0.1:*|http://localhost:*) ;;
     *) echo "build.sh: $url must be an https:// URL" >&2; exit 1 ;;
   esac
 done
-case "$API_URL$SUPABASE_URL$SUPABASE_ANON_KEY" in
+case "$API_URL$SUPABASE_URL$SUPABASE_ANON_KEY$TURNSTILE_WIDGET_ID$TURNSTILE_SCRIPT_URL" in
   *[!A-Za-z0-9:/._~=-]*) echo "build.sh: a URL or the anon key has characters it cannot have" >&2; exit 1 ;;
 esac
 rm -rf "$out"
 mkdir -p "$out"
 cp index.html app.js style.css "$out/"
-printf '{"apiUrl":"%s","supabaseUrl":"%s","supabaseAnonKey":"%s"}\n' \
-  "$API_URL" "$SUPABASE_URL" "$SUPABASE_ANON_KEY" > "$out/config.json"
+printf '{"apiUrl":"%s","supabaseUrl":"%s","supabaseAnonKey":"%s","turnstileSiteKey":"%s","turnstileScriptUrl":"%s","authProviders":[%s]}\n' \
+  "$API_URL" "$SUPABASE_URL" "$SUPABASE_ANON_KEY" "$TURNSTILE_WIDGET_ID" "$TURNSTILE_SCRIPT_URL" \
+  "$providers" > "$out/config.json"
 echo "build.sh: $out ready for $API_URL"

@@ -26,6 +26,8 @@ class EnvironmentSpec:
     reviewers: Sequence[str] = ()
     branches: Literal["protected"] | tuple[str, ...] | None = "protected"
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Plain values jobs need before they can fetch secrets (the Infisical identity id).
+    variables: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -154,5 +156,14 @@ class Repository(pulumi.ComponentResource):
                 environment=environment.environment,
                 secret_name=secret_name,
                 value=pulumi.Output.secret(value),
+                opts=child,
+            )
+        for variable_name, plain in sorted(spec.variables.items()):
+            github.ActionsEnvironmentVariable(
+                f"{name}-{spec.name}-var-{variable_name.lower().replace('_', '-')}",
+                repository=repo.name,
+                environment=environment.environment,
+                variable_name=variable_name,
+                value=plain,
                 opts=child,
             )

@@ -7,6 +7,7 @@ and every message goes through a redactor so no token or secret value reaches lo
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import json
 import logging
@@ -161,7 +162,7 @@ class Exchange:
             if status == 429:
                 last = attempt == self.policy.max_attempts
             if status in (401, 403):
-                hint = AuthHint(self.auth_hint.config_key, scope)
+                hint = dataclasses.replace(self.auth_hint, scope=scope)  # keeps subclasses
                 raise ApiAuthError(operation, hint.message(status))
             if status == 404:
                 raise ApiNotFoundError(operation, f"not found (404): {self._detail(response)}")

@@ -182,6 +182,8 @@ class Variables(pulumi.dynamic.Resource, module="railway", name="Variables"):
             "service_id": service_id,
             "variables": dict(variables),
             "secret_variables": _secret_map(secret_variables),
+            # The names alone, in the clear: policies check which secrets a service gets.
+            "secret_names": sorted(secret_variables),
         }
         super().__init__(VariablesProvider(), name, props, opts)
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from policies.model import Rule
 from policies.rules import (
     edge,
+    email,
     github,
+    infisical,
+    legacy_tokens,
     observability,
     r2,
     railway,
     seams,
+    sentry,
     stack,
     supabase,
     upstash,
@@ -24,9 +28,13 @@ ALL_RULES: tuple[Rule, ...] = tuple(
     + vercel.RULES
     + github.RULES
     + observability.RULES
+    + sentry.RULES
+    + infisical.RULES
     + upstash.RULES
     + seams.RULES
     + stack.RULES
+    + email.RULES
+    + legacy_tokens.RULES
 )
 
 

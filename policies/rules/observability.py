@@ -7,12 +7,12 @@ import json
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
-from pulumi_policy import PolicyResource, StackValidationArgs
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 
 from policies import controls as c
 from policies.findings import show
 from policies.model import Rule, Violation
-from policies.rules._define import HIGH, MANDATORY, stack_rule
+from policies.rules._define import HIGH, MANDATORY, resource_rule, stack_rule
 from policies.rules._props import as_list, get, of_type, plain
 
 RULES: list[Rule] = []
@@ -155,3 +155,44 @@ def routed(args: StackValidationArgs) -> Iterator[Violation]:
                 required="the declared Uptime Kuma notification",
                 urn=monitor.urn,
             )
+
+
+ACCESS_POLICY = "grafana:cloud/accessPolicy:AccessPolicy"
+# What an OTLP exporter needs on Grafana Cloud's gateway; nothing reads, nothing administers.
+TELEMETRY_WRITE_SCOPES = ("traces:write", "logs:write", "metrics:write")
+
+
+@resource_rule(
+    RULES,
+    id="CRM-OBS-004",
+    title="Grafana Cloud telemetry tokens can only write telemetry, to one stack",
+    severity=HIGH,
+    enforcement=MANDATORY,
+    types=[ACCESS_POLICY],
+    controls=[c.SOC2_CC6_3, c.CIS_6_8],
+    description="The access policy behind the services' OTLP token grants only "
+    "traces/logs/metrics write, on a single stack realm: a leaked token can add noise, "
+    "not read data, delete anything or reach other stacks.",
+    remediation="Limit AccessPolicy.scopes to traces:write, logs:write, metrics:write and "
+    "its realms to the one stack (type stack, identifier = grafana.stackId).",
+    config={"allowed_scopes": {"type": "array", "default": list(TELEMETRY_WRITE_SCOPES)}},
+)
+def telemetry_token_least_privilege(args: ResourceValidationArgs) -> Iterator[Violation]:
+    allowed = set(args.get_config().get("allowed_scopes", TELEMETRY_WRITE_SCOPES))
+    scopes = [str(s) for s in as_list(get(args.props, "scopes"))]
+    extra = sorted(set(scopes) - allowed)
+    if not scopes or extra:
+        yield Violation(
+            f"access policy {args.name} grants {extra or 'no scopes'} beyond telemetry writes",
+            path="scopes",
+            actual=scopes,
+            required=sorted(allowed),
+        )
+    realms = as_list(get(args.props, "realms"))
+    if len(realms) != 1 or get(realms[0], "type") != "stack" or not get(realms[0], "identifier"):
+        yield Violation(
+            f"access policy {args.name} is not limited to one stack",
+            path="realms",
+            actual=[{"type": get(r, "type"), "identifier": get(r, "identifier")} for r in realms],
+            required=[{"type": "stack", "identifier": "<grafana.stackId>"}],
+        )

@@ -54,12 +54,14 @@ DYNAMIC_MODULES = {
     "supabase",
     "railway",
     "uptimekuma",
+    "infisical",
     "uptime_kuma",
     "uptime-kuma",
     "vercel",
     "grafana",
     "github",
     "cloudflare",
+    "resend",
 }
 COMPONENT_PACKAGES = {"crm", "careers-crm"}
 
@@ -68,7 +70,20 @@ def _redacted(args: StackValidationArgs) -> bool:
     return bool(args.get_config().get(REDACTED_GRAPH_FLAG))
 
 
+def _dkim_public_key(resource: PolicyResource) -> bool:
+    """A DKIM record publishes the PUBLIC half of the signing key: random-looking, not secret."""
+    props = resource.props
+    return (
+        resource.resource_type == "cloudflare:index/dnsRecord:DnsRecord"
+        and props.get("type") == "TXT"
+        and "._domainkey." in str(props.get("name", ""))
+        and str(props.get("content", "")).lstrip('"').startswith(("p=", "v=DKIM1"))
+    )
+
+
 def _secret_findings(resource: PolicyResource, redacted: bool) -> Iterator[Violation]:
+    if _dkim_public_key(resource):
+        return
     dynamic = resource.resource_type.startswith("pulumi-python:dynamic/")
     if not redacted and dynamic:
         return

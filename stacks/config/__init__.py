@@ -15,6 +15,7 @@ from pulumi.runtime.config import CONFIG
 from stacks.config.cache import UpstashConfig, read_upstash
 from stacks.config.declared import declared_keys
 from stacks.config.edge import CloudflareConfig, DnsConfig, read_cloudflare, read_dns
+from stacks.config.email import EmailConfig, read_email
 from stacks.config.github import GitHubConfig, read_github
 from stacks.config.hosting import (
     AppConfig,
@@ -27,12 +28,17 @@ from stacks.config.hosting import (
     read_supabase,
     read_vercel,
 )
+from stacks.config.infisical import InfisicalConfig, read_infisical
 from stacks.config.observability import (
     AlertingConfig,
     GrafanaConfig,
+    SentryConfig,
+    TelemetryConfig,
     UptimeKumaConfig,
     read_alerting,
     read_grafana,
+    read_sentry,
+    read_telemetry,
     read_uptime_kuma,
 )
 from stacks.config.reader import PROJECT, ConfigError, Reader
@@ -45,13 +51,17 @@ __all__ = [
     "CloudflareConfig",
     "ConfigError",
     "DnsConfig",
+    "EmailConfig",
     "GitHubConfig",
     "GrafanaConfig",
+    "InfisicalConfig",
     "OAuthClientConfig",
     "R2Config",
     "RailwayConfig",
+    "SentryConfig",
     "StackConfig",
     "SupabaseConfig",
+    "TelemetryConfig",
     "UpstashConfig",
     "UptimeKumaConfig",
     "VercelConfig",
@@ -69,10 +79,14 @@ class StackConfig:
     supabase: SupabaseConfig
     railway: RailwayConfig
     app: AppConfig
+    email: EmailConfig
     vercel: VercelConfig
     alerting: AlertingConfig
     grafana: GrafanaConfig
     uptime_kuma: UptimeKumaConfig
+    telemetry: TelemetryConfig
+    sentry: SentryConfig
+    infisical: InfisicalConfig
     upstash: UpstashConfig
 
 
@@ -81,6 +95,7 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
     reader = Reader(source or pulumi.Config(PROJECT))
     stack_name = stack or pulumi.get_stack()
     dns = read_dns(reader)
+    alerting = read_alerting(reader)
     config = StackConfig(
         stack=stack_name,
         dns=dns,
@@ -90,10 +105,14 @@ def load(stack: str | None = None, source: pulumi.Config | None = None) -> Stack
         supabase=read_supabase(reader, dns),
         railway=read_railway(reader),
         app=read_app(reader, dns.domain),
+        email=read_email(reader, dns.domain),
         vercel=read_vercel(reader),
-        alerting=read_alerting(reader),
+        alerting=alerting,
         grafana=read_grafana(reader),
         uptime_kuma=read_uptime_kuma(reader),
+        telemetry=read_telemetry(reader),
+        sentry=read_sentry(reader, alerting.webhook_kind),
+        infisical=read_infisical(reader),
         upstash=read_upstash(reader),
     )
     if source is None:  # the engine's (or the offline runtime's) whole config

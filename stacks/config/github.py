@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pulumi
-
 from stacks.config.reader import (
     Reader,
     github_name_check,
@@ -19,7 +17,6 @@ class GitHubConfig:
     prod_reviewers: tuple[str, ...]
     advanced_security: bool
     required_checks: tuple[str, ...]
-    pulumi_access_token: pulumi.Output[str] | None
 
 
 def read_github(reader: Reader) -> GitHubConfig:
@@ -33,7 +30,6 @@ def read_github(reader: Reader) -> GitHubConfig:
         required_checks=reader.string_list(
             "github.requiredChecks", ["lint", "typecheck", "test", "audit"]
         ),
-        pulumi_access_token=reader.secret("github.pulumiAccessToken"),
     )
     if not github.prod_reviewers:
         reader.problem(

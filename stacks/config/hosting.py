@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pulumi
 
@@ -43,6 +44,7 @@ class SupabaseConfig:
     password_min_length: int
     leaked_password_check: bool
     captcha_secret: pulumi.Output[str] | None
+    captcha_site_key: str  # public: the web front renders the Turnstile widget with it
     smtp_host: str
     smtp_port: int
     smtp_user: str
@@ -73,14 +75,25 @@ class RailwayConfig:
 
 
 @dataclass(frozen=True)
+class LegacyCrmTokens:
+    """The old CRM's JWTs, accepted by the API from `since` to `until`. Their HS256 secret
+    (LEGACY_CRM_JWT_SECRET) is person-made: entered into Infisical prod:/api, never here."""
+
+    issuer: str
+    since: date
+    until: date
+
+
+@dataclass(frozen=True)
 class AppConfig:
     """Settings of the CRM app's processes on Railway (API and reminder worker)."""
 
     email_from: str
-    resend_api_key: pulumi.Output[str] | None
-    legacy_jwt_secret: pulumi.Output[str] | None  # HS256 fallback while tokens migrate
-    sentry_dsn: pulumi.Output[str] | None
+    legacy_crm: LegacyCrmTokens | None  # the old CRM's own tokens, for a bounded window
     sentry_traces_sample_rate: float
+    # RESEND_API_KEY, REDIS_URL, SUPABASE_JWT_SECRET: person-made, entered into Infisical
+    # (prod:/api, prod:/worker) once; Pulumi never holds them. SENTRY_DSN and the OTLP and
+    # Better Stack credentials are written there by Pulumi (stacks/telemetry.py).
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,15 @@ def _oauth(reader: Reader, name: str) -> OAuthClientConfig | None:
     if client_id is None:
         return None
     return None if secret is None else OAuthClientConfig(client_id, secret)
+
+
+_TURNSTILE_WIDGET_ID_RE = re.compile(r"^[0-3]x[0-9A-Za-z_-]{20,40}$")
+
+
+def _site_key_check(value: str) -> str | None:
+    if _TURNSTILE_WIDGET_ID_RE.match(value):
+        return None
+    return f"must be the Turnstile widget's site key (0x4AAAA...); got {value!r}"
 
 
 def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
@@ -163,6 +185,7 @@ def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
         ),
         leaked_password_check=reader.boolean("supabase.leakedPasswordCheck", False),
         captcha_secret=reader.secret("supabase.captchaSecret"),
+        captcha_site_key=reader.string("supabase.captchaSiteKey", check=_site_key_check),
         smtp_host=reader.string("supabase.smtpHost", "smtp.resend.com"),
         smtp_port=reader.integer("supabase.smtpPort", 465, minimum=1, maximum=65535),
         smtp_user=reader.string("supabase.smtpUser", "resend"),
@@ -195,12 +218,32 @@ def read_app(reader: Reader, domain: str) -> AppConfig:
         reader.problem("app.sentryTracesSampleRate", f"must be a number from 0 to 1, got {rate!r}")
         sample_rate = 0.1
     return AppConfig(
+        legacy_crm=_legacy_crm(reader),
         email_from=email_from,
-        resend_api_key=reader.secret("app.resendApiKey"),
-        legacy_jwt_secret=reader.secret("app.legacyJwtSecret", required=False),
-        sentry_dsn=reader.secret("app.sentryDsn", required=False),
         sentry_traces_sample_rate=sample_rate,
     )
+
+
+def _legacy_crm(reader: Reader) -> LegacyCrmTokens | None:
+    keys = ("app.legacyCrmIssuer", "app.legacyCrmTokensSince", "app.legacyCrmTokensUntil")
+    raw = {key: reader.raw(key) for key in keys}
+    if not any(raw.values()):
+        return None
+    dates: dict[str, date] = {}
+    for key in keys:
+        if raw[key] is None:
+            reader.problem(key, "is required while the old CRM's tokens are accepted")
+        elif key != "app.legacyCrmIssuer":
+            try:
+                dates[key] = date.fromisoformat(str(raw[key]))
+            except ValueError:
+                reader.problem(key, f"must be a date such as 2027-02-28; got {raw[key]!r}")
+    since, until = dates.get(keys[1]), dates.get(keys[2])
+    if since is not None and until is not None and until < since:
+        reader.problem(keys[2], "must not be before app.legacyCrmTokensSince")
+    if since is None or until is None or raw[keys[0]] is None:
+        return None
+    return LegacyCrmTokens(str(raw[keys[0]]), since, until)
 
 
 def read_railway(reader: Reader) -> RailwayConfig:

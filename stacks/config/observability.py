@@ -119,3 +119,113 @@ def read_uptime_kuma(reader: Reader) -> UptimeKumaConfig:
         status_page_slug=reader.string("uptimeKuma.statusPageSlug", "status", check=label_check),
         extra_hosts=extra,
     )
+
+
+_GRAFANA_REGION_RE = re.compile(r"^prod-[a-z]+-[a-z]+-[0-9]+$")
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+_BETTERSTACK_HOST_RE = re.compile(
+    r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"
+)
+
+
+@dataclass(frozen=True)
+class TelemetryConfig:
+    """Where the API and the worker send traces, metrics and logs (docs/observability.md)."""
+
+    traces_sample_ratio: float  # parent-based ratio (TRACES_SAMPLE_RATIO on Railway)
+    grafana_region: str  # Grafana Cloud region slug: the OTLP gateway and the access policy
+    otlp_instance_id: str  # the OpenTelemetry card's Instance ID (Basic auth user)
+    cloud_access_policy_token: pulumi.Output[str] | None  # manages access policies only
+    betterstack_ingesting_host: str
+    betterstack_source_token: pulumi.Output[str] | None
+
+
+@dataclass(frozen=True)
+class SentryConfig:
+    organization: str
+    team: str
+    project: str
+    auth_token: pulumi.Output[str] | None  # the provider's token
+    alert_integration_id: str  # Sentry's Slack workspace / Discord server integration id
+    alert_channel: str  # Slack "#channel" or Discord channel id (Grafana's webhook channel)
+    key_rate_limit_per_hour: int
+
+
+def read_telemetry(reader: Reader) -> TelemetryConfig:
+    raw = reader.raw("telemetry.tracesSampleRatio") or "0.2"
+    try:
+        ratio = float(raw)
+        if not 0.0 <= ratio <= 1.0:
+            raise ValueError
+    except ValueError:
+        reader.problem("telemetry.tracesSampleRatio", f"must be a number from 0 to 1; got {raw!r}")
+        ratio = 0.2
+    return TelemetryConfig(
+        traces_sample_ratio=ratio,
+        grafana_region=reader.string(
+            "grafana.cloudRegion",
+            check=lambda v: (
+                None
+                if _GRAFANA_REGION_RE.match(v)
+                else (
+                    "must be the stack's Grafana Cloud region slug such as prod-us-east-0 "
+                    f"(the OpenTelemetry card's endpoint shows it); got {v!r}"
+                )
+            ),
+        ),
+        otlp_instance_id=reader.string(
+            "grafana.otlpInstanceId",
+            check=lambda v: (
+                None
+                if _GRAFANA_STACK_ID_RE.match(v)
+                else f"must be the numeric Instance ID on the stack's OpenTelemetry card; got {v!r}"
+            ),
+        ),
+        cloud_access_policy_token=reader.secret("grafana.cloudAccessPolicyToken"),
+        betterstack_ingesting_host=reader.string(
+            "betterstack.ingestingHost",
+            check=lambda v: (
+                None
+                if _BETTERSTACK_HOST_RE.match(v)
+                else (
+                    "must be the Better Stack source's ingesting host name, without https:// "
+                    f"(e.g. s1234567.eu-nbg-2.betterstackdata.com); got {v!r}"
+                )
+            ),
+        ),
+        betterstack_source_token=reader.secret("betterstack.sourceToken"),
+    )
+
+
+def read_sentry(reader: Reader, webhook_kind: str) -> SentryConfig:
+    def slug(value: str) -> str | None:
+        return None if _SLUG_RE.match(value) else f"must be a Sentry slug; got {value!r}"
+
+    def channel(value: str) -> str | None:
+        if webhook_kind == "slack" and not value.startswith("#"):
+            return f"must be the Slack channel Grafana posts to, like #crm-alerts; got {value!r}"
+        if webhook_kind == "discord" and not value.isdigit():
+            return f"must be the numeric id of the Discord channel Grafana posts to; got {value!r}"
+        return None
+
+    return SentryConfig(
+        organization=reader.string("sentry.organization", check=slug),
+        team=reader.string("sentry.team", check=slug),
+        project=reader.string("sentry.project", "careers-crm", check=slug),
+        auth_token=reader.secret("sentry.authToken"),
+        alert_integration_id=reader.string(
+            "sentry.alertIntegrationId",
+            check=lambda v: (
+                None
+                if v.isdigit()
+                else (
+                    "must be the numeric id of Sentry's "
+                    f"{webhook_kind} integration (Settings > Integrations); got {v!r}"
+                )
+            ),
+        ),
+        alert_channel=reader.string("sentry.alertChannel", check=channel),
+        key_rate_limit_per_hour=reader.integer(
+            "sentry.keyRateLimitPerHour", 600, minimum=1, maximum=100_000
+        ),
+    )

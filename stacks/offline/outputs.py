@@ -156,12 +156,61 @@ def _kuma_numbered(field: str) -> ResourceMock:
     return mock
 
 
+def _sentry_key(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    """A DSN of the documented shape https://<public key>@o<org id>.ingest.sentry.io/<project>."""
+    public = hex_id("sentry-public", name, length=32)
+    project = number_id("sentry-project", str(inputs.get("project"))) % 10_000_000
+    dsn = f"https://{public}@o1000001.ingest.sentry.io/{project}"
+    return public, {
+        "public": public,
+        "secret": f"offline-fake-{hex_id('sentry-secret', name, length=32)}",
+        "dsnPublic": dsn,
+        "dsnSecret": dsn.replace("@", ":offline-fake@", 1),
+        "projectId": project,
+    }
+
+
 _DEPLOYMENT_POLICY = (
     "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 )
 _PERMISSION_GROUPS_CALL = (
     "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList"
 )
+
+# Infisical (dynamic, infra/infisical/): ids are UUIDs; secrets the API returns are fakes.
+_INF = "pulumi-python:dynamic/infisical:"
+INFISICAL_RESOURCES: dict[str, ResourceMock] = {
+    f"{_INF}Project": lambda name, inputs: (
+        _uuid("inf-project", name),
+        {"project_id": _uuid("inf-project", name)},
+    ),
+    **{
+        f"{_INF}{kind}": (lambda k: lambda name, inputs: (_uuid(f"inf-{k}", name), {}))(kind)
+        for kind in (
+            "Environment",
+            "Folder",
+            "Identity",
+            "OidcAuth",
+            "ProjectRole",
+            "IdentityMembership",
+        )
+    },
+    f"{_INF}UniversalAuth": lambda name, inputs: (
+        _uuid("inf-ua", name),
+        {"client_id": _uuid("inf-client-id", name)},
+    ),
+    f"{_INF}ClientSecret": lambda name, inputs: (
+        _uuid("inf-cs", name),
+        {
+            "client_secret": f"offline-fake-client-secret-{hex_id('cs', name, length=12)}",
+            "client_secret_id": _uuid("inf-cs", name),
+        },
+    ),
+    f"{_INF}Secret": lambda name, inputs: (
+        _uuid("inf-secret", name),
+        {"value_sha256": hex_id("inf-secret-value", name, length=64)},
+    ),
+}
 
 # Observability: Grafana Cloud and Uptime Kuma (dynamic, infra/uptime_kuma/).
 OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
@@ -182,11 +231,84 @@ OBSERVABILITY_RESOURCES: dict[str, ResourceMock] = {
     "grafana:connections/metricsEndpointScrapeJob:MetricsEndpointScrapeJob": (
         lambda name, inputs: (f"{inputs.get('stackId')}:{inputs.get('name')}", {})
     ),
+    # Telemetry: the Grafana Cloud access policy and token, the Sentry project and its key.
+    "grafana:cloud/accessPolicy:AccessPolicy": lambda name, inputs: (
+        f"{inputs.get('region')}:{hex_id('ap', name, length=24)}",
+        {"policyId": hex_id("ap", name, length=24)},
+    ),
+    "grafana:cloud/accessPolicyToken:AccessPolicyToken": lambda name, inputs: (
+        f"{inputs.get('region')}:{hex_id('apt', name, length=24)}",
+        {"token": f"glc_offline-fake-{hex_id('apt-token', name, length=32)}"},
+    ),
+    "sentry:index/sentryProject:SentryProject": lambda name, inputs: (
+        f"{inputs.get('organization')}/{inputs.get('slug')}",
+        {"projectId": str(number_id("sentry-project", name) % 10_000_000), "internalId": "1"},
+    ),
+    "sentry:index/sentryKey:SentryKey": _sentry_key,
+    "sentry:index/sentryIssueAlert:SentryIssueAlert": lambda name, inputs: (
+        str(number_id("sentry-rule", name) % 1_000_000),
+        {},
+    ),
+    "sentry:index/sentryMetricAlert:SentryMetricAlert": lambda name, inputs: (
+        str(number_id("sentry-alert", name) % 1_000_000),
+        {},
+    ),
     "pulumi-python:dynamic/uptimekuma:Notification": _kuma_numbered("notification_id"),
     "pulumi-python:dynamic/uptimekuma:Monitor": _kuma_numbered("monitor_id"),
     "pulumi-python:dynamic/uptimekuma:StatusPage": lambda name, inputs: (
         str(inputs.get("slug", name)),
         {},
+    ),
+}
+
+
+def _resend_domain(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+    """What Resend's POST /domains answers (records relative to the domain, as documented)."""
+    region = str(inputs.get("region", "us-east-1"))
+    path = str(inputs.get("return_path", "send"))
+    dkim = "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ" + hex_id("dkim", name, length=40)
+    return _uuid("resend-domain", name), {
+        "status": "not_started",
+        "records": [
+            {
+                "record": "DKIM",
+                "name": "resend._domainkey",
+                "type": "TXT",
+                "ttl": "Auto",
+                "status": "not_started",
+                "value": dkim,
+            },
+            {
+                "record": "SPF",
+                "name": path,
+                "type": "MX",
+                "ttl": "Auto",
+                "priority": 10,
+                "status": "not_started",
+                "value": f"feedback-smtp.{region}.amazonses.com",
+            },
+            {
+                "record": "SPF",
+                "name": path,
+                "type": "TXT",
+                "ttl": "Auto",
+                "status": "not_started",
+                "value": "v=spf1 include:amazonses.com ~all",
+            },
+        ],
+    }
+
+
+# Email: Resend's sending domain, its verification and the bounce webhook (infra/resend/).
+EMAIL_RESOURCES: dict[str, ResourceMock] = {
+    "pulumi-python:dynamic/resend:Domain": _resend_domain,
+    "pulumi-python:dynamic/resend:DomainVerification": lambda name, inputs: (
+        f"{inputs.get('domain_id')}/verification",
+        {"status": "verified"},
+    ),
+    "pulumi-python:dynamic/resend:Webhook": lambda name, inputs: (
+        _uuid("resend-webhook", name),
+        {"signing_secret": f"whsec_offlinefake{hex_id('whsec', name, length=24)}"},
     ),
 }
 
@@ -283,6 +405,8 @@ RESOURCES: dict[str, ResourceMock] = {
     ),
     "upstash:index/redisDatabase:RedisDatabase": lambda name, inputs: _upstash_redis(name, inputs),
     **OBSERVABILITY_RESOURCES,
+    **INFISICAL_RESOURCES,
+    **EMAIL_RESOURCES,
 }
 
 

@@ -5,6 +5,7 @@ still marked (the SDK's own mock monitor drops all of that)."""
 from __future__ import annotations
 
 import asyncio
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -148,12 +149,18 @@ def run_offline(
         )
     )
     loop = asyncio.new_event_loop()
+    # pulumi.dynamic.serialize_provider wraps pickle's _batch_setitems once more for every
+    # dynamic resource and never unwraps it: a second plan in the same process (tests,
+    # benchmarks) would pile up wrappers until RecursionError. Each run starts from the
+    # original; one `pulumi up` runs the program once per process.
+    batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
     try:
         asyncio.set_event_loop(loop)
         with declaration_sites() as sites:
             monitor.sites = sites
             loop.run_until_complete(run_in_stack(program))
     finally:
+        pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
         loop.close()
         # Leave a usable loop behind: Pulumi creates Outputs against the current loop.
         asyncio.set_event_loop(asyncio.new_event_loop())

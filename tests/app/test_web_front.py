@@ -87,7 +87,12 @@ def web_front(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict
                 "API_URL": api_url,
                 "SUPABASE_URL": auth_origin,
                 "SUPABASE_ANON_KEY": FAKE_ANON_KEY,
+                "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",  # Cloudflare's test key
+                "TURNSTILE_SCRIPT_URL": f"{web_origin}/turnstile.js",
             },
+        )
+        (dist / "turnstile.js").write_text(
+            (ROOT / "tests" / "auth" / "turnstile_standin.js").read_text()
         )
         headers = vercel_headers()
         headers["Content-Security-Policy"] = local_csp(
@@ -115,11 +120,16 @@ def test_sign_in_search_and_add_a_note(web_front: dict[str, Any], identity: Iden
     advisor: seed.Member = web_front["advisor"]
     b.goto(web_front["url"])
     b.wait_for("!document.getElementById('sign-in').hidden")
+    b.wait_for("captchaToken !== null")  # Turnstile answered (test double, test site key)
     b.type_into("#email", "advisor@uni.example")
     b.click("#sign-in-form button")
     b.wait_for("document.getElementById('sign-in-status').textContent.includes('Check')")
     otp = identity.otp_requests[-1]
-    assert otp["body"] == {"email": "advisor@uni.example", "create_user": False}
+    assert otp["body"] == {
+        "email": "advisor@uni.example",
+        "create_user": False,
+        "gotrue_meta_security": {"captcha_token": "XXXX.DUMMY.TOKEN.XXXX"},
+    }
     assert otp["apikey"] == FAKE_ANON_KEY
     redirect = urllib.parse.parse_qs(urllib.parse.urlparse(otp["path"]).query)["redirect_to"]
     assert redirect == [web_front["url"]]
@@ -202,6 +212,7 @@ def test_build_refuses_missing_or_insecure_settings(tmp_path: Path) -> None:
             "API_URL": "http://api.example.test",
             "SUPABASE_URL": "https://x.supabase.co",
             "SUPABASE_ANON_KEY": "fake",
+            "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",
         },
     )
     assert r.returncode != 0 and "must be an https:// URL" in r.stderr

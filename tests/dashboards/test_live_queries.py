@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -20,8 +21,10 @@ from urllib.parse import urlparse
 import httpx
 import psycopg
 import pytest
+from prometheus_client import start_http_server
 
 from app.main import create_app
+from app.metrics import WorkerMetrics
 from app.migrate import migrate
 from common.monitor_names import (
     BACKUP_MONITOR,
@@ -40,6 +43,7 @@ from tests.app.conftest import app_settings
 from tests.app.identity import Identity, JwksServer
 from tests.app.seed import member, organization, student
 from tests.app.serving import serving
+from tests.support.ports import free_port
 from tests.support.postgres import PostgresServer
 from tests.support.prometheus import running_prometheus, wait_for_targets
 from tests.support.uptime_kuma import ADMIN_PASSWORD, ADMIN_USER, KumaServer, kuma_for_tests
@@ -175,9 +179,27 @@ def kuma_monitors(kuma: KumaServer, app_url: str, dsn: str) -> None:
         assert httpx.get(push_url(kuma.url, token) + query).json()["ok"]  # as backup.yml does
 
 
-def scrape_configs(app_url: str, kuma_url: str) -> list[dict[str, Any]]:
+@contextmanager
+def worker_metrics() -> Iterator[str]:
+    """The worker's counters as its OTLP push lands them in Grafana Cloud (same names, job
+    crm-worker): here served by the worker's own registry for Prometheus to scrape."""
+    metrics = WorkerMetrics()
+    metrics.sent.inc(3)
+    metrics.send_errors.labels(kind="transient").inc()
+    metrics.queue_depth.set(0)
+    metrics.last_poll.set(time.time())
+    port = free_port()
+    server, thread = start_http_server(port, addr="127.0.0.1", registry=metrics.registry)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def scrape_configs(app_url: str, kuma_url: str, worker: str = "") -> list[dict[str, Any]]:
     app, kuma = urlparse(app_url), urlparse(kuma_url)
-    return [
+    jobs = [
         {
             "job_name": "crm-api",
             "metrics_path": "/metrics",
@@ -192,6 +214,14 @@ def scrape_configs(app_url: str, kuma_url: str) -> list[dict[str, Any]]:
             "static_configs": [{"targets": [kuma.netloc], "labels": {"environment": ENVIRONMENT}}],
         },
     ]
+    if worker:
+        jobs.append(
+            {
+                "job_name": "crm-worker",
+                "static_configs": [{"targets": [worker], "labels": {"environment": ENVIRONMENT}}],
+            }
+        )
+    return jobs
 
 
 # Session scope: with pytest 9, xdist's loadgroup no longer keeps a group on one worker
@@ -204,13 +234,14 @@ def live(postgres_server: PostgresServer) -> Iterator[Live]:
         JwksServer() as identity,
         serving(create_app(app_settings(dsn, identity))) as app_url,
         kuma_for_tests() as kuma,
-        running_prometheus(scrape_configs(app_url, kuma.url)) as prom,
+        worker_metrics() as worker,
+        running_prometheus(scrape_configs(app_url, kuma.url, worker)) as prom,
     ):
         wait_for_targets(prom, {"crm-api"}, samples=2)
         traffic = drive_traffic(app_url, identity, dsn)
         kuma_monitors(kuma, app_url, dsn)
         wait_for_kuma_status(prom)
-        wait_for_targets(prom, {"crm-api", "uptime-kuma"}, samples=3)
+        wait_for_targets(prom, {"crm-api", "uptime-kuma", "crm-worker"}, samples=3)
         time.sleep(2)  # two more scrapes after the last request, so rates see it
         yield Live(prom, traffic)
     postgres_server.drop_database("crm_observability")

@@ -72,6 +72,22 @@ def _api_variables(data: Data) -> dict[str, Any]:
     return plain
 
 
+def _api_vars(data: Data) -> dict[str, Any]:
+    return next(
+        r
+        for r in of_type(data, "pulumi-python:dynamic/railway:Variables")
+        if r["name"].endswith("api-vars")
+    )
+
+
+def _rotation_setting(data: Data) -> dict[str, Any]:
+    return next(
+        r
+        for r in of_type(data, "pulumi-python:dynamic/infisical:Secret")
+        if r["inputs"].get("name") == "DB_PASSWORD_ROTATION_DAYS"
+    )
+
+
 def _one(data: Data, kind: str) -> dict[str, Any]:
     found = of_type(data, kind)
     assert len(found) == 1, kind
@@ -102,6 +118,7 @@ def _add_web_var(key: str, value: str, sensitive: bool) -> Callable[[Data, Optio
 
 
 SB = "pulumi-python:dynamic/supabase:"
+INF = "pulumi-python:dynamic/infisical:"
 RW = "pulumi-python:dynamic/railway:"
 WEB_VAR = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
 # Shaped like a Supabase service role JWT; obviously fake (signature "fake-signature").
@@ -560,6 +577,57 @@ MUTATIONS: tuple[Mutation, ...] = (
                 "value": FAKE_GITHUB_TOKEN,
             },
         ),
+    ),
+    # Infisical: secrets live there, consumers get only how to log in
+    Mutation(
+        "railway-secret-copied-from-config",
+        "CRM-INF-002",
+        lambda d, o: _api_vars(d)["inputs"]["secret_names"].append("DATABASE_URL"),
+    ),
+    Mutation(
+        "railway-secret-as-plain-variable",
+        "CRM-INF-002",
+        lambda d, o: set_in(_api_vars(d), "variables.RESEND_API_KEY", "fake-resend-key-0123"),
+    ),
+    Mutation(
+        "vercel-gets-a-secret",
+        "CRM-INF-003",
+        _add_web_var("RESEND_API_KEY", "fake-resend-key-0123", True),
+    ),
+    Mutation(
+        "infisical-client-secret-in-github",
+        "CRM-INF-004",
+        lambda d, o: add(
+            d,
+            "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+            "platform-repo-prod-infisical-client-secret",
+            {
+                "repository": "careers-crm-platform",
+                "environment": "prod",
+                "secretName": "INFISICAL_CLIENT_SECRET",
+                "value": "[secret]",
+            },
+        ),
+    ),
+    Mutation(
+        "oidc-any-subject",
+        "CRM-INF-005",
+        lambda d, o: set_in(of_type(d, INF + "OidcAuth")[0], "subject", ""),
+    ),
+    Mutation(
+        "oidc-any-environment",
+        "CRM-INF-005",
+        lambda d, o: set_in(of_type(d, INF + "OidcAuth")[0], "claims.environment", "*"),
+    ),
+    Mutation(
+        "rotation-every-120-days",
+        "CRM-INF-006",
+        lambda d, o: set_in(_rotation_setting(d), "value", "120"),
+    ),
+    Mutation(
+        "rotation-setting-removed",
+        "CRM-INF-006",
+        lambda d, o: remove(d, _rotation_setting(d)),
     ),
     Mutation(
         "dependabot-security-updates-off",

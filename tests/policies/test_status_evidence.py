@@ -26,12 +26,13 @@ def _entries(prod_plan: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, dict
 def test_rules_that_inspected_nothing_are_not_applicable_never_passed(
     prod_plan: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
-    """CRM-GH-007 (no Actions variables) and CRM-R2-005 (no S3 resource R2 lacks) used to
-    report "passed" over 0 resources."""
+    """CRM-R2-005 (no S3 resource R2 lacks) used to report "passed" over 0 resources (so did
+    CRM-GH-007 before the plan declared Actions variables); every rule that inspected nothing
+    is not applicable, and one that inspected something never is."""
     entries = _entries(prod_plan)
-    for rule_id in ("CRM-GH-007", "CRM-R2-005"):
-        assert entries[rule_id]["inspected"] == 0
-        assert entries[rule_id]["status"] == "not_applicable"
+    assert entries["CRM-R2-005"]["inspected"] == 0
+    for entry in entries.values():
+        assert (entry["status"] == "not_applicable") == (entry["inspected"] == 0), entry
     assert {e["status"] for e in entries.values()} <= {
         "passed",
         "violated",
@@ -133,5 +134,5 @@ def test_rule_status_reaches_findings_json(
     )
     by_id = {r.id: r for r in records}
     assert by_id["CRM-SB-009"].status == "excepted"
-    assert by_id["CRM-GH-007"].status == "not_applicable"
+    assert by_id["CRM-R2-005"].status == "not_applicable"
     assert by_id["CRM-EDGE-002"].status == "passed" and by_id["CRM-EDGE-002"].evidence

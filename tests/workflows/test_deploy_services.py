@@ -2,8 +2,9 @@
 
 The list of services comes from the plan (a Railway service built from this repository), not
 from a list kept here: a service added to the stack and forgotten by deploy.yml fails this test.
-Each service's id reaches the workflow as a `prod` environment secret set by Pulumi, which the
-plan shows as a dependency of that secret on the service.
+Each service's id reaches the workflow from Infisical prod:/ci, written there by Pulumi (the
+plan shows the dependency of that Infisical secret on the service) and exported by the job's
+OIDC login step under its own name.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from tests.support.plan import PlannedGraph, prod_graph
 from tests.workflows.workflow_files import ROOT, Workflow, workflow
 
 SERVICE = "pulumi-python:dynamic/railway:Service"
-ENV_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"
-SECRET_REF = re.compile(r"^\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}$")
+CI_SECRET = "pulumi-python:dynamic/infisical:Secret"
+LOGIN = re.compile(r"python3 -m app\.secrets_ci --environment prod .*--path /ci\b")
 RAILWAY_UP = re.compile(r"railway(?:/cli@[\d.]+)?\s+up\b.*--service\s+\"?\$(?:\{)?([A-Z_]+)")
 
 
@@ -28,11 +29,13 @@ def _code_services(graph: PlannedGraph) -> dict[str, str]:
 
 def _id_secret(graph: PlannedGraph, service_urn: str) -> str:
     names = [
-        r["inputs"]["secretName"]
-        for r in graph.of_type(ENV_SECRET)
-        if r["inputs"]["environment"] == "prod" and service_urn in r["dependencies"]
+        r["inputs"]["name"]
+        for r in graph.of_type(CI_SECRET)
+        if r["inputs"]["environment"] == "prod"
+        and r["inputs"]["path"] == "/ci"
+        and service_urn in r["dependencies"]
     ]
-    assert len(names) == 1, f"{service_urn}: expected one prod secret carrying its id, got {names}"
+    assert len(names) == 1, f"{service_urn}: expected one prod:/ci value carrying its id: {names}"
     return str(names[0])
 
 
@@ -41,16 +44,19 @@ def _deploying_jobs(wf: Workflow) -> dict[str, str]:
     out: dict[str, str] = {}
     for job_id, job in wf.jobs.items():
         env: dict[str, Any] = job.get("env", {})
+        logged_in = False
         for step in job.get("steps", []):
             run = " ".join(str(step.get("run", "")).split())
+            logged_in = logged_in or bool(LOGIN.search(run))
             match = RAILWAY_UP.search(run)
             if not match:
                 continue
             variable = match.group(1)
-            source = {**env, **step.get("env", {})}.get(variable, "")
-            secret = SECRET_REF.match(str(source))
-            assert secret, f"{job_id}: --service ${variable} is not a secret reference"
-            out[secret.group(1)] = job_id
+            assert logged_in, f"{job_id}: `railway up` before the Infisical login step"
+            assert variable not in {**env, **step.get("env", {})}, (
+                f"{job_id}: --service ${variable} is overridden instead of read from prod:/ci"
+            )
+            out[variable] = job_id
     return out
 
 

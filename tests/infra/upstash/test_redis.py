@@ -21,13 +21,19 @@ def test_prod_declares_one_tls_database_next_to_the_api() -> None:
     assert inputs["primaryRegion"] == RAILWAY_TO_UPSTASH[api["region"]]
 
 
-def test_redis_url_reaches_the_api_as_a_secret_built_from_the_database() -> None:
+def test_redis_url_reaches_the_api_through_infisical_built_from_the_database() -> None:
+    """The URL is a secret built from the database's outputs, written into the API's
+    Infisical folder (where the API reads its secrets), never a Railway variable."""
     graph = prod_graph()
     (db,) = graph.of_type(REDIS)
-    api_vars = graph.named("railway-api-vars")
-    assert api_vars["inputs"]["secret_variables"] == "[secret]"
-    assert "REDIS_URL" not in api_vars["inputs"]["variables"]
-    assert db["urn"] in api_vars["dependencies"]
+    (url,) = [
+        r
+        for r in graph.of_type("pulumi-python:dynamic/infisical:Secret")
+        if r["inputs"]["name"] == "REDIS_URL"
+    ]
+    assert url["inputs"]["path"] == "/api" and url["inputs"]["value"] == "[secret]"
+    assert db["urn"] in url["dependencies"]
+    assert "REDIS_URL" not in graph.named("railway-api-vars")["inputs"]["variables"]
 
 
 def test_every_railway_region_has_a_neighbouring_upstash_region() -> None:

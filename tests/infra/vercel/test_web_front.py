@@ -26,7 +26,13 @@ def test_project_builds_the_static_front_from_app_web() -> None:
 
 def test_variables_mark_the_anon_key_sensitive_and_never_carry_the_service_role_key() -> None:
     variables = {r["inputs"]["key"]: r["inputs"] for r in prod_graph().of_type(ENV_VAR)}
-    assert set(variables) == {"API_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY"}
+    assert set(variables) == {
+        "API_URL",
+        "SUPABASE_URL",
+        "SUPABASE_ANON_KEY",
+        "TURNSTILE_WIDGET_ID",  # public widget key (CAPTCHA on /otp)
+        "AUTH_PROVIDERS",  # the social buttons the front shows
+    }
     assert variables["SUPABASE_ANON_KEY"]["sensitive"] is True
     assert variables["SUPABASE_ANON_KEY"]["value"] == "[secret]"
     assert variables["API_URL"]["sensitive"] is False

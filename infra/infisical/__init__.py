@@ -1,0 +1,1 @@
+"""Infisical as code: project, environments, folders, identities, the secrets Pulumi owns."""

@@ -1,0 +1,1 @@
+"""Resend: the sending domain, its DNS records and the bounce/complaint webhook, as code."""

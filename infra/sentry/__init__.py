@@ -1,0 +1,1 @@
+"""Sentry: the CRM project, its client key and alerts (pulumiverse-sentry)."""

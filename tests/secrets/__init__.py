@@ -1,0 +1,1 @@
+"""Secrets at runtime (app/secrets.py) and the database password rotation."""
