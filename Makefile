@@ -77,7 +77,7 @@ lint: $(STAMP) ## ruff
 typecheck: $(STAMP) ## mypy on infra/, stacks/, policies/
 	$(VENV)/bin/mypy
 
-bench: $(STAMP) ## Benchmarks -> build/bench/*.json (app: BENCH_STUDENTS, default 1,000,000)
+bench: $(STAMP) ## Benchmarks -> build/bench/*.json: plan, policies, app (wrk, floor, capacity, pageload; BENCH_STUDENTS=1000000)
 	$(PY) -m tests.bench.plan_bench
 	$(MAKE) -s engine
 	$(PY) -m tests.bench.engine_bench

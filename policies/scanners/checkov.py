@@ -9,7 +9,6 @@ checkov lives in its own venv (.venv-checkov, `make checkov-env`): its pins clas
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -191,24 +190,6 @@ def command(paths: Sequence[Path]) -> list[str]:
     return cmd
 
 
-def _cache_key(cmd: list[str]) -> str | None:
-    """Digest of all a scan depends on: checkov's version, the command, each scanned file's
-    path and content, and our custom checks. None when checkov walks a folder itself (its
-    file list is not known here) or when POLICY_SCAN_CACHE=0."""
-    if os.environ.get("POLICY_SCAN_CACHE", "1") == "0":
-        return None
-    digest = hashlib.sha256(version().encode())
-    for flag, value in itertools.pairwise(cmd):
-        if flag == "-d":
-            return None
-        if flag == "-f":
-            digest.update(value.encode() + b"\0" + Path(value).read_bytes() + b"\0")
-    digest.update("\0".join(cmd).encode())
-    for check in sorted(CUSTOM_CHECKS.glob("*.py")):
-        digest.update(check.read_bytes())
-    return digest.hexdigest()
-
-
 def _scan(cmd: list[str], root: Path) -> str:
     env = {
         **os.environ,
@@ -233,38 +214,120 @@ def _scan(cmd: list[str], root: Path) -> str:
     return done.stdout.strip()
 
 
-def run_checkov(
-    paths: Sequence[Path], root: Path = REPO, cache_dir: Path = CACHE_DIR
-) -> list[Finding]:
-    """Scan `paths` (files or folders); our severities; raises ScannerError if it cannot run.
+def _split(cmd: list[str]) -> tuple[list[str], list[str]] | None:
+    """(the command without its -f files, the files), or None when checkov walks a folder
+    itself (-d: its file list is not known here)."""
+    base: list[str] = []
+    files: list[str] = []
+    args = iter(cmd)
+    for arg in args:
+        if arg == "-d":
+            return None
+        if arg == "-f":
+            files.append(next(args))
+        else:
+            base.append(arg)
+    return base, files
 
-    A scan of exactly the same files with the same checkov and checks is answered from
-    build/.cache/checkov/ (content-addressed), so a warm `make audit` skips checkov's seconds
-    of start-up when nothing it reads has changed. Our severity mapping always runs anew.
-    """
-    if not CHECKOV.exists():
-        raise ScannerError(f"{CHECKOV} is missing: run `make checkov-env`")
-    cmd = command(paths)
-    key = _cache_key(cmd)
-    cached = cache_dir / f"{key}.json" if key else None
-    if cached is not None and cached.exists():
-        text = cached.read_text(encoding="utf-8")
-    else:
-        text = _scan(cmd, root)
-        if cached is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            for old in cache_dir.glob("*.json"):
-                old.unlink(missing_ok=True)
-            tmp = cached.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(cached)
+
+def _prefix(base: list[str]) -> bytes:
+    """What every file's result depends on besides its own path and content: checkov's
+    version, the flags and our custom checks."""
+    digest = hashlib.sha256(version().encode())
+    digest.update("\0".join(base).encode())
+    for check in sorted(CUSTOM_CHECKS.glob("*.py")):
+        digest.update(check.name.encode() + b"\0" + check.read_bytes())
+    return digest.digest()
+
+
+def _file_key(prefix: bytes, file: str) -> str:
+    return hashlib.sha256(prefix + file.encode() + b"\0" + Path(file).read_bytes()).hexdigest()
+
+
+def _load(text: str) -> list[Any]:
     if not text:
         return []
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
         raise ScannerError(f"checkov printed no JSON: {text[:400]}") from None
-    return parse_report(data, root)
+    return data if isinstance(data, list) else [data]
+
+
+def _by_file(reports: list[Any], files: list[str], root: Path) -> dict[str, list[Any]] | None:
+    """checkov's failed checks grouped by the scanned file they belong to, each kept with its
+    framework; None if a result names no scanned file (then nothing is cached)."""
+    owners = {relative(f, root): f for f in files}
+    out: dict[str, list[Any]] = {f: [] for f in files}
+    for report in reports:
+        if not isinstance(report, dict) or "results" not in report:
+            continue
+        framework = report.get("check_type", "checkov")
+        for result in report["results"].get("failed_checks", []):
+            owner = owners.get(relative(str(result.get("file_path", "")), root))
+            if owner is None:
+                return None
+            out[owner].append({"check_type": framework, "result": result})
+    return out
+
+
+def _as_report(entries: list[Any]) -> list[Any]:
+    """Cached per-file entries back in checkov's JSON shape, for parse_report."""
+    frameworks: dict[str, list[Any]] = {}
+    for entry in entries:
+        frameworks.setdefault(entry["check_type"], []).append(entry["result"])
+    return [{"check_type": k, "results": {"failed_checks": v}} for k, v in frameworks.items()]
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    """One order whatever was cached: by file, line, check and resource."""
+    return sorted(findings, key=lambda f: (f.file, f.line, f.policy_id, f.property_path))
+
+
+def run_checkov(
+    paths: Sequence[Path], root: Path = REPO, cache_dir: Path = CACHE_DIR
+) -> list[Finding]:
+    """Scan `paths` (files or folders); our severities; raises ScannerError if it cannot run.
+
+    Per-file cache (build/.cache/checkov/, content-addressed by checkov's version, flags, our
+    custom checks, and the file's path and content): checkov runs only on the files whose
+    entry is missing, so an edit costs one small scan and no edit costs none. Every check
+    here judges one file (workflows, Dockerfiles, secrets), which is what makes a file's
+    result reusable; a result naming no scanned file disables the cache for that run.
+    POLICY_SCAN_CACHE=0 scans everything and touches no cache.
+    """
+    if not CHECKOV.exists():
+        raise ScannerError(f"{CHECKOV} is missing: run `make checkov-env`")
+    cmd = command(paths)
+    split = _split(cmd)
+    if split is None or os.environ.get("POLICY_SCAN_CACHE", "1") == "0":
+        return _ordered(parse_report(_load(_scan(cmd, root)), root))
+    base, files = split
+    prefix = _prefix(base)
+    keys = {f: _file_key(prefix, f) for f in files}
+    entries: dict[str, list[Any]] = {}
+    for file, key in keys.items():
+        cached = cache_dir / f"{key}.json"
+        if cached.exists():
+            entries[file] = json.loads(cached.read_text(encoding="utf-8"))
+    missing = [f for f in files if f not in entries]
+    if missing:
+        reports = _load(_scan(base + [a for f in missing for a in ("-f", f)], root))
+        fresh = _by_file(reports, missing, root)
+        if fresh is None:  # cannot tell whose a result is: report everything uncached
+            return _ordered(parse_report(_load(_scan(cmd, root)), root))
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for file, found in fresh.items():
+            tmp = cache_dir / f"{keys[file]}.tmp"
+            tmp.write_text(json.dumps(found), encoding="utf-8")
+            tmp.replace(cache_dir / f"{keys[file]}.json")
+        entries.update(fresh)
+        live = {f"{k}.json" for k in keys.values()}
+        for old in cache_dir.glob("*.json"):  # entries of files since edited or removed
+            if old.name not in live:
+                old.unlink(missing_ok=True)
+    merged = [e for f in files for e in entries[f]]
+    return _ordered(parse_report(_as_report(merged), root))
 
 
 def version() -> str:

@@ -43,6 +43,23 @@ def fresh_clone_setup() -> float:
         return elapsed
 
 
+def import_breakdown(cmd: list[str]) -> dict[str, float]:
+    """Import seconds by top-level package (`python -X importtime` self times summed): where a
+    plan's time beyond the floor goes."""
+    done = subprocess.run(
+        [PY, "-X", "importtime", *cmd], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    by_package: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        self_us = parts[0].removeprefix("import time:").strip()
+        if len(parts) != 3 or not self_us.isdigit():
+            continue
+        top = parts[2].strip().split(".")[0]
+        by_package[top] = by_package.get(top, 0.0) + int(self_us) / 1e6
+    return {k: round(v, 3) for k, v in sorted(by_package.items(), key=lambda kv: -kv[1])[:15]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -63,6 +80,17 @@ def main() -> int:
         "ratio": round(statistics.median(plan) / statistics.median(floor), 2),
         "target_ratio": 1.5,
     }
+    with tempfile.TemporaryDirectory() as out_dir:
+        plan_imports = import_breakdown(["-m", "stacks.plan", "--quiet", "--out", out_dir])
+    floor_imports = import_breakdown(["-c", "import pulumi_cloudflare"])
+    result["imports_self_seconds_by_package"] = {
+        "plan": plan_imports,
+        "floor": floor_imports,
+        "note": "-X importtime self time summed per top-level package (one run each); "
+        "the plan's packages absent from the floor are the SDKs and libraries the prod "
+        "stack uses beyond Cloudflare",
+    }
+    result["loadavg"] = [round(x, 2) for x in os.getloadavg()]
     if args.setup:
         result["fresh_clone_setup_s"] = round(fresh_clone_setup(), 1)
         result["target_setup_s"] = 90

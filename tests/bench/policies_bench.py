@@ -1,7 +1,8 @@
 """Policy benchmarks -> build/bench/policies.json.
 
 Targets (issue 5): `python -m policies.evaluate` on the prod graph <= 0.5 s (a fresh process,
-imports included); `make audit` warm, scanners included, <= 10 s. Measured here, not
+imports included); `make audit` warm, scanners included, <= 10 s. Issue 13: edit to verdict
+(`make audit` after one file changes, and after none) <= 5 s. Measured here, not
 asserted in tests: timings on a shared 2-core machine are not a pass/fail signal.
 """
 
@@ -96,6 +97,17 @@ def main() -> int:
     rescan = _timed(
         ["make", "-s", "audit", "STACK=prod"], 2, rescan_cpu, {"POLICY_SCAN_CACHE": "0"}
     )
+    # Edit to verdict: one real edit (a new file git would commit, which every scanner reads)
+    # then `make audit`, against the target of 5 s; the no-edit case is make_audit_warm.
+    edit_cpu: list[float] = []
+    edit = []
+    for _ in range(2):
+        marker = REPO / "docs" / f".bench-edit-{os.getpid()}.md"
+        marker.write_text(f"An edit made by tests/bench/policies_bench.py at {time.time_ns()}\n")
+        try:
+            edit += _timed(["make", "-s", "audit", "STACK=prod"], 1, edit_cpu)
+        finally:
+            marker.unlink(missing_ok=True)
     rules_only = _timed(
         [sys.executable, "-m", "policies.audit", "--stack", "prod", "--no-scanners"], 3
     )
@@ -107,6 +119,8 @@ def main() -> int:
         "make_audit_warm": _summary(audit, 10.0, audit_cpu),
         "make_audit_warm_checkov_rescan": _summary(rescan, 10.0, rescan_cpu),
         "audit_rules_and_reports_only": _summary(rules_only, 10.0),
+        "edit_to_verdict_one_file": _summary(edit, 5.0, edit_cpu),
+        "edit_to_verdict_no_change": _summary(audit, 5.0, audit_cpu),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n")

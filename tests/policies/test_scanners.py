@@ -88,3 +88,41 @@ def test_unchanged_files_are_answered_from_the_cache(
     )
     with pytest.raises(AssertionError, match="nothing changed"):
         checkov.run_checkov([repo], root=repo, cache_dir=cache)
+
+
+def test_an_edit_rescans_only_that_file_and_finds_what_a_cold_run_finds(
+    scanned_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edit to verdict: after one edit checkov runs on the edited file alone, and the merged
+    findings equal a cold, uncached scan of the edited tree (nothing lost, nothing stale)."""
+    import shutil
+    import subprocess
+
+    from policies.scanners import checkov
+
+    repo = tmp_path / "repo"
+    shutil.copytree(scanned_tree, repo)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    cache = tmp_path / "cache"
+    checkov.run_checkov([repo], root=repo, cache_dir=cache)
+    # The edit moves the secret down a line: a stale cache would report the old line.
+    good = repo / ".github" / "workflows" / "good.yml"
+    deploy = repo / "deploy" / "settings.py"
+    deploy.write_text("# settings for the deploy\n" + deploy.read_text())
+    scanned: list[list[str]] = []
+    real_scan = checkov._scan
+
+    def spy(cmd: list[str], root: Path) -> str:
+        scanned.append([cmd[i + 1] for i, a in enumerate(cmd) if a == "-f"])
+        return real_scan(cmd, root)
+
+    monkeypatch.setattr(checkov, "_scan", spy)
+    incremental = checkov.run_checkov([repo], root=repo, cache_dir=cache)
+    assert scanned == [[str(deploy)]]
+    assert str(good) not in scanned[0]
+    monkeypatch.setenv("POLICY_SCAN_CACHE", "0")
+    cold = checkov.run_checkov([repo], root=repo, cache_dir=tmp_path / "unused")
+    assert incremental == cold
+    assert _by(incremental, "CKV_CRM_1")
+    moved = [f for f in incremental if f.file == "deploy/settings.py"]
+    assert moved and all(f.policy_id.startswith("CKV_SECRET") and f.line == 2 for f in moved)

@@ -1,10 +1,15 @@
 """`make bench` for the app: seed BENCH_STUDENTS students (default 1,000,000) with COPY, run
 the API as its own process (`python -m app`), drive it with wrk at concurrency 1, 100 and
-1,000, time the same SQL directly in PostgreSQL (the floor), and write
-build/bench/results.json.
+1,000 (closed loop: the saturation view), time the same SQL directly in PostgreSQL, put the
+API's CPU per request next to a no-database floor on the same server stack, and write
+build/bench/results.json; then the open-loop capacity model (N staff users with think time)
+-> build/bench/capacity.json.
 
 Knobs: BENCH_STUDENTS, BENCH_SECONDS (per run, default 10), BENCH_CONCURRENCY ("1,100,1000"),
-BENCH_POOL (API pool size, default 20).
+BENCH_POOL (API pool size, default 20), BENCH_USERS (capacity levels,
+"250,500,1000,2000,3000,4000,5000"), BENCH_THINK_SECONDS (mean think time, 10),
+BENCH_STEP_SECONDS (measured seconds per level, 30),
+BENCH_PARTS ("wrk,capacity,pageload,profile").
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ import psycopg
 from app.migrate import migrate
 from app.routes.students import SEARCH_SQL, tsquery
 from app.settings import Settings
+from tests.app.bench.capacity import METRICS_TOKEN, run_capacity
+from tests.app.bench.openloop import Model
+from tests.app.bench.pageload import WebFront, measure_pageload
 from tests.app.bench.profile import profile_api
 from tests.app.bench.seed import Seeded, seed
 from tests.app.identity import Identity, JwksServer
@@ -197,13 +205,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_api(dsn: str, identity: Identity, pool: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_api(
+    dsn: str,
+    identity: Identity,
+    pool: int,
+    module: str = "app",
+    ready: str = "/readyz",
+    extra_env: dict[str, str] | None = None,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`python -m app` (or the floor, `module`) as its own process, once `ready` answers 200."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": dsn,
         "JWT_ISSUER": identity.issuer,
-        "METRICS_TOKEN": "fake-bench-metrics-token",
+        "METRICS_TOKEN": METRICS_TOKEN,
         "DB_POOL_MIN_SIZE": str(pool),
         "DB_POOL_MAX_SIZE": str(pool),
         "DB_POOL_TIMEOUT_SECONDS": "120",
@@ -212,13 +228,14 @@ def start_api(dsn: str, identity: Identity, pool: int) -> tuple[subprocess.Popen
         "PORT": str(port),
         "RATE_LIMIT_WRITES_PER_MINUTE": "100000",
         "PYTHONPATH": str(ROOT),
+        **(extra_env or {}),
     }
-    proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env)
+    proc = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{base}{ready}", timeout=2).status_code == 200:
                 return proc, base
         except httpx.HTTPError:
             pass
@@ -234,6 +251,19 @@ def main() -> int:
     seconds = env_int("BENCH_SECONDS", 10)
     pool = env_int("BENCH_POOL", 20)
     levels = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,100,1000").split(",")]
+    users = [
+        int(c) for c in os.environ.get("BENCH_USERS", "250,500,1000,2000,3000,4000,5000").split(",")
+    ]
+    model = Model(
+        think_mean_s=float(env_int("BENCH_THINK_SECONDS", 10)),
+        step_seconds=float(env_int("BENCH_STEP_SECONDS", 30)),
+    )
+    parts = set(os.environ.get("BENCH_PARTS", "wrk,capacity,pageload,profile").split(","))
+    unknown = parts - {"wrk", "capacity", "pageload", "profile"}
+    if unknown:
+        sys.exit(
+            f"BENCH_PARTS: unknown {sorted(unknown)}; use any of wrk,capacity,pageload,profile"
+        )
     rng = random.Random(7)
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"students": students_n, "scenarios": []}
@@ -247,66 +277,179 @@ def main() -> int:
         log(f"seeding {students_n:,} students via COPY")
         seeded = seed(dsn, students_n)
         sample = sample_students(dsn, 5000)
-        api, base = start_api(dsn, identity, pool)
-        try:
-            for scenario in ("search_students", "get_student", "list_notes", "create_application"):
-                lines = build_requests(scenario, seeded, identity, sample, rng)
-                floor = sql_floor(dsn, scenario, seeded, sample, rng)
-                run_wrk(base, lines, 50, 2, Path(tmp))  # warm-up: caches, prepared plans
-                for c in levels:
-                    cpu_before = cpu_seconds(api.pid)
-                    r = run_wrk(base, lines, c, seconds, Path(tmp))
-                    api_cpu = cpu_seconds(api.pid) - cpu_before
-                    errors = sum(r["errors"].values())
-                    row = {
-                        "name": scenario,
-                        "concurrency": c,
-                        "requests": r["requests"],
-                        "errors": errors,
-                        "p50_ms": round(r["p50_us"] / 1000, 2),
-                        "p95_ms": round(r["p95_us"] / 1000, 2),
-                        "p99_ms": round(r["p99_us"] / 1000, 2),
-                        "rps": round(r["requests"] / (r["duration_us"] / 1e6), 1),
-                        "sql_p50_ms": floor,
-                        "api_cpu_ms_per_request": round(api_cpu * 1000 / max(r["requests"], 1), 3),
-                        "error_kinds": r["errors"],
-                    }
-                    results["scenarios"].append(row)
-                    log(json.dumps(row))
-        finally:
-            api.terminate()
-            api.wait(timeout=30)
-        # Where an API request's CPU goes (in-process under cProfile, get_student, c=100).
-        lines = build_requests("get_student", seeded, identity, sample, rng)
-        profile_settings = Settings(
-            database_url=dsn,
-            jwt_issuer=identity.issuer,
-            pool_min_size=pool,
-            pool_max_size=pool,
-            pool_timeout_seconds=120,
-            rate_limit_writes_per_minute=100_000,
-            log_level="WARNING",
+        if "wrk" in parts:
+            closed_loop(results, dsn, seeded, identity, sample, rng, pool, levels, seconds, tmp)
+        if "capacity" in parts:
+            api, base = start_api(dsn, identity, pool)
+            try:
+                capacity = run_capacity(dsn, base, api.pid, seeded, identity, users, model, log)
+            finally:
+                api.terminate()
+                api.wait(timeout=30)
+            capacity["students"] = students_n
+            capacity["machine"] = machine(pool, "python asyncio + httpx, open loop, same host")
+            (OUT / "capacity.json").write_text(json.dumps(capacity, indent=2) + "\n")
+            log(f"max_users_p95_under_200ms = {capacity['max_users_p95_under_200ms']}")
+        if "pageload" in parts:
+            pageload = run_pageload(dsn, seeded, identity, pool, Path(tmp) / "dist")
+            (OUT / "pageload.json").write_text(json.dumps(pageload, indent=2) + "\n")
+            log(
+                f"pageload: first load {pageload['first_load']['sign_in_ready_ms']} ms, sign-in "
+                f"to first list {pageload['sign_in_to_first_list']['first_list_ms']} ms"
+            )
+        if "profile" in parts:
+            # Where an API request's CPU goes (in-process under cProfile, get_student, c=100).
+            lines = build_requests("get_student", seeded, identity, sample, rng)
+            profile_settings = Settings(
+                database_url=dsn,
+                jwt_issuer=identity.issuer,
+                pool_min_size=pool,
+                pool_max_size=pool,
+                pool_timeout_seconds=120,
+                rate_limit_writes_per_minute=100_000,
+                log_level="WARNING",
+            )
+            results["profile"] = profile_api(
+                profile_settings,
+                lambda base, work: run_wrk(base, lines, 100, 5, work),
+                5,
+                OUT / "api-profile.txt",
+            )
+            log(f"profile: {json.dumps(results['profile'])}")
+    if "wrk" in parts:
+        results["seed_seconds"] = round(seeded.seconds, 1)
+        results["machine"] = machine(pool, "wrk (closed loop)")
+        results["machine"]["seconds_per_run"] = seconds
+        results["targets"] = targets(results)
+        path = OUT / "results.json"
+        path.write_text(json.dumps(results, indent=2) + "\n")
+        log(f"wrote {path}")
+    return 0
+
+
+def run_pageload(
+    dsn: str, seeded: Seeded, identity: Identity, pool: int, dist: Path
+) -> dict[str, Any]:
+    """The web front, built and served locally, against `python -m app` allowing its origin."""
+    user, _, org = seeded.staff[0]
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            "SELECT last_name FROM students WHERE organization_id = %s LIMIT 1", (org,)
+        ).fetchone()
+    assert row is not None, "the seed gave the first staff member's organization no students"
+    web = WebFront(dist)
+    api, base = start_api(dsn, identity, pool, extra_env={"CORS_ALLOW_ORIGINS": web.origin})
+    try:
+        web.build(base, identity)
+        result = measure_pageload(
+            f"{web.origin}/index.html", identity.token(user, exp=int(time.time()) + 3600), row[0]
         )
-        results["profile"] = profile_api(
-            profile_settings,
-            lambda base, work: run_wrk(base, lines, 100, 5, work),
-            5,
-            OUT / "api-profile.txt",
-        )
-        log(f"profile: {json.dumps(results['profile'])}")
-    results["seed_seconds"] = round(seeded.seconds, 1)
-    results["machine"] = {
+    finally:
+        web.close()
+        api.terminate()
+        api.wait(timeout=30)
+    result["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
+def machine(pool: int, load_generator: str) -> dict[str, Any]:
+    return {
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "api": f"1 uvicorn process, pool {pool}",
-        "seconds_per_run": seconds,
-        "load_generator": "wrk (closed loop)",
+        "load_generator": load_generator,
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
     }
-    results["targets"] = targets(results)
-    path = OUT / "results.json"
-    path.write_text(json.dumps(results, indent=2) + "\n")
-    log(f"wrote {path}")
-    return 0
+
+
+def closed_loop(
+    results: dict[str, Any],
+    dsn: str,
+    seeded: Seeded,
+    identity: Identity,
+    sample: list[tuple[str, str]],
+    rng: random.Random,
+    pool: int,
+    levels: list[int],
+    seconds: int,
+    tmp: str,
+) -> None:
+    """wrk per scenario and concurrency (saturation view), then the floor at concurrency 100."""
+    api, base = start_api(dsn, identity, pool)
+    try:
+        for scenario in ("search_students", "get_student", "list_notes", "create_application"):
+            lines = build_requests(scenario, seeded, identity, sample, rng)
+            floor = sql_floor(dsn, scenario, seeded, sample, rng)
+            run_wrk(base, lines, 50, 2, Path(tmp))  # warm-up: caches, prepared plans
+            for c in levels:
+                load = os.getloadavg()
+                cpu_before = cpu_seconds(api.pid)
+                r = run_wrk(base, lines, c, seconds, Path(tmp))
+                api_cpu = cpu_seconds(api.pid) - cpu_before
+                errors = sum(r["errors"].values())
+                row = {
+                    "name": scenario,
+                    "concurrency": c,
+                    "requests": r["requests"],
+                    "errors": errors,
+                    "p50_ms": round(r["p50_us"] / 1000, 2),
+                    "p95_ms": round(r["p95_us"] / 1000, 2),
+                    "p99_ms": round(r["p99_us"] / 1000, 2),
+                    "rps": round(r["requests"] / (r["duration_us"] / 1e6), 1),
+                    "sql_p50_ms": floor,
+                    "api_cpu_ms_per_request": round(api_cpu * 1000 / max(r["requests"], 1), 3),
+                    "error_kinds": r["errors"],
+                    "loadavg_before": [round(x, 2) for x in load],
+                }
+                results["scenarios"].append(row)
+                log(json.dumps(row))
+    finally:
+        api.terminate()
+        api.wait(timeout=30)
+    results["efficiency"] = efficiency(results, dsn, identity, pool, sample, seconds, tmp)
+
+
+def efficiency(
+    results: dict[str, Any],
+    dsn: str,
+    identity: Identity,
+    pool: int,
+    sample: list[tuple[str, str]],
+    seconds: int,
+    tmp: str,
+) -> dict[str, Any]:
+    """The floor: same server stack (FastAPI, uvicorn with `python -m app`'s options, one
+    process), no database, at concurrency 100; the API's CPU per request as a multiple of it."""
+    floor_proc, base = start_api(
+        dsn, identity, pool, module="tests.app.bench.floor", ready=f"/floor/{sample[0][0]}"
+    )
+    try:
+        lines = [f"GET\t/floor/{sid}\t-\t" for sid, _ in sample[:4000]]
+        run_wrk(base, lines, 50, 2, Path(tmp))
+        load = os.getloadavg()
+        cpu_before = cpu_seconds(floor_proc.pid)
+        r = run_wrk(base, lines, 100, seconds, Path(tmp))
+        floor_cpu = (cpu_seconds(floor_proc.pid) - cpu_before) * 1000 / max(r["requests"], 1)
+    finally:
+        floor_proc.terminate()
+        floor_proc.wait(timeout=30)
+    levels = {row["concurrency"] for row in results["scenarios"]}
+    at = 100 if 100 in levels else max(levels)  # BENCH_CONCURRENCY may leave 100 out
+    ratios = {
+        row["name"]: round(row["api_cpu_ms_per_request"] / floor_cpu, 2)
+        for row in results["scenarios"]
+        if row["concurrency"] == at
+    }
+    return {
+        "floor": "FastAPI + uvicorn (same options, 1 process), GET one student-shaped JSON, "
+        "no database/auth/middleware, wrk concurrency 100",
+        "floor_cpu_ms_per_request": round(floor_cpu, 3),
+        "floor_rps": round(r["requests"] / (r["duration_us"] / 1e6), 1),
+        "loadavg_before": [round(x, 2) for x in load],
+        "api_concurrency_compared": at,
+        "api_cpu_vs_floor": ratios,
+        "target_at_most_2x": {"met": bool(ratios) and all(v <= 2 for v in ratios.values())},
+    }
 
 
 def targets(results: dict[str, Any]) -> dict[str, Any]:
