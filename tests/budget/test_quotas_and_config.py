@@ -12,6 +12,7 @@ from common.quotas import DEFAULT_PATH, QuotaFileError, load_quotas
 from policies.settings import CLOUDFLARE_PLAN_LIMITS
 from stacks.config.budget import KEYS, BudgetConfig, budget_from_stack_file
 from stacks.config.cache import UPSTASH_PLANS
+from stacks.offline.stack_files import declared_config
 from tests.support.config import load_with, problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,13 +85,15 @@ def test_a_bad_quota_is_refused_naming_the_field(
 
 
 def test_pulumi_yaml_declares_every_budget_key_with_the_loaders_default() -> None:
-    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    # Dotted keys are declared as quoted property paths for the real CLI ('["budget.x"]'),
+    # and decimals as strings: Pulumi's config types have no `number`.
+    declared = declared_config(yaml.safe_load((ROOT / "Pulumi.yaml").read_text()))
     budget_keys = {k for k in declared if k.startswith("budget.")}
     assert budget_keys == set(KEYS)
     defaults = BudgetConfig()
-    for key, (field, _, _) in KEYS.items():
+    for key, (field, kind, _) in KEYS.items():
         assert "default" in declared[key], key
-        assert declared[key]["default"] == getattr(defaults, field), key
+        assert kind(declared[key]["default"]) == getattr(defaults, field), key
     assert load_with().budget == defaults
 
 
