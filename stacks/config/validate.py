@@ -4,12 +4,26 @@ pass the very `load()` the Pulumi program runs (unknown keys, limits, types)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from pulumi.runtime.config import set_all_config
 
 from stacks.config import ConfigError, StackConfig, load
 from stacks.config.declared import ROOT, stack_problem
+
+
+def ensure_event_loop() -> None:
+    """Give this thread a usable event loop: secret config values are Pulumi Outputs, which bind
+    to the current loop, and a caller that ran `asyncio.run()` before (a test, a benchmark) has
+    left none behind."""
+    policy = asyncio.get_event_loop_policy()
+    try:
+        if not policy.get_event_loop().is_closed():
+            return
+    except RuntimeError:
+        pass
+    policy.set_event_loop(policy.new_event_loop())
 
 
 def validate_stack(stack: str, root: Path = ROOT) -> StackConfig:
@@ -25,4 +39,5 @@ def validate_stack(stack: str, root: Path = ROOT) -> StackConfig:
     except StackFileError as err:
         raise ConfigError([str(err)]) from None
     set_all_config(settings.config, settings.secret_keys)
+    ensure_event_loop()
     return load(stack=stack)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from pulumi.runtime.config import set_all_config
 
 from stacks import config as stack_config
+from stacks.config.validate import ensure_event_loop
 from stacks.offline.stack_files import load_stack_settings
 from tests.support.config import load_with, problems
 
@@ -151,6 +153,7 @@ def test_missing_secret_is_reported_without_its_value() -> None:
     settings = load_stack_settings(ROOT, "prod")
     config = {k: v for k, v in settings.config.items() if k != "careers-crm:r2.accessKeyId"}
     set_all_config(config, [k for k in settings.secret_keys if k != "careers-crm:r2.accessKeyId"])
+    ensure_event_loop()
     with pytest.raises(stack_config.ConfigError) as caught:
         stack_config.load(stack="prod")
     assert any("r2.accessKeyId: secret is required" in p for p in caught.value.problems)
@@ -176,7 +179,15 @@ def test_other_namespaces_are_not_ours_to_judge() -> None:
     settings = load_stack_settings(ROOT, "prod")
     config = {**settings.config, "github:owner": "careers-crm", "aws:region": "auto"}
     set_all_config(config, settings.secret_keys)
+    ensure_event_loop()
     assert stack_config.load(stack="prod").stack == "prod"
+
+
+def test_config_loads_after_a_caller_left_no_event_loop() -> None:
+    """`asyncio.run()` leaves the thread without a loop; secrets are Outputs and need one (CI
+    failed on this when xdist ran an async test first on the same worker)."""
+    asyncio.run(asyncio.sleep(0))
+    assert any("github.prodReviewers" in p for p in problems(**{"github.prodReviewers": "[]"}))
 
 
 def test_an_unknown_field_in_a_rate_limit_rule_is_an_error() -> None:

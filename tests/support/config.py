@@ -8,6 +8,7 @@ import pytest
 from pulumi.runtime.config import set_all_config
 
 from stacks import config as stack_config
+from stacks.config.validate import ensure_event_loop
 from stacks.offline.stack_files import load_stack_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,7 @@ def load_with(**overrides: str | None) -> stack_config.StackConfig:
         else:
             config[full] = value
     set_all_config(config, settings.secret_keys)
+    ensure_event_loop()
     return stack_config.load(stack="prod")
 
 
