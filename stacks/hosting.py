@@ -187,7 +187,12 @@ def build(
     return Hosting(
         api_target=railway.api_dns_target,
         web_target=web.cname_target,
-        uptime_kuma_url=railway.uptime_kuma_url,
+        # A stack whose Kuma runs elsewhere (a local stack's instance) says where.
+        uptime_kuma_url=(
+            pulumi.Output.from_input(cfg.uptime_kuma.url)
+            if cfg.uptime_kuma.url
+            else railway.uptime_kuma_url
+        ),
         supabase_url=sb.api_url,
         railway_project_id=railway.project.id,
         railway_environment_id=railway.environment.id,

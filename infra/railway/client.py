@@ -19,6 +19,8 @@ from infra.railway.documents import Document
 
 DEFAULT_ENDPOINT = "https://backboard.railway.com/graphql/v2"
 TOKEN_CONFIG_KEY = "careers-crm:railway.token"
+# Another endpoint (a local stand-in) for a stack that must not reach the real API.
+ENDPOINT_CONFIG_KEY = "careers-crm:railway.apiUrl"
 TOKEN_SCOPE = "an account or workspace token (not a project token) for the project's workspace"
 
 # Mutations that converge when repeated; creates and deletes are not re-sent on 5xx/timeout.

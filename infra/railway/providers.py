@@ -28,7 +28,13 @@ from pulumi.dynamic import (
 
 from infra.http_api.errors import ApiNotFoundError, ApiResponseError
 from infra.http_api.transport import RetryPolicy
-from infra.railway.client import DEFAULT_ENDPOINT, TOKEN_CONFIG_KEY, RailwayClient, edges
+from infra.railway.client import (
+    DEFAULT_ENDPOINT,
+    ENDPOINT_CONFIG_KEY,
+    TOKEN_CONFIG_KEY,
+    RailwayClient,
+    edges,
+)
 
 TOKEN_ENV = "RAILWAY_API_TOKEN"
 TRAFFIC_ROUTE = "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE"
@@ -67,6 +73,8 @@ class RailwayProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         token = req.config.get(TOKEN_CONFIG_KEY)
         self._token = str(token) if token else None
+        if endpoint := req.config.get(ENDPOINT_CONFIG_KEY):
+            self.endpoint = str(endpoint)
 
     def client(self) -> RailwayClient:
         token = self._token or os.environ.get(TOKEN_ENV, "")

@@ -16,6 +16,8 @@ from infra.resend.operations import Operation
 
 DEFAULT_BASE_URL = "https://api.resend.com"
 TOKEN_CONFIG_KEY = "careers-crm:resend.apiKey"
+# Another base URL (a local stand-in) for a stack that must not reach the real API.
+BASE_URL_CONFIG_KEY = "careers-crm:resend.apiUrl"
 REGIONS = ("us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1")
 
 JsonObject = dict[str, Any]

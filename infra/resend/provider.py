@@ -26,7 +26,13 @@ from pulumi.dynamic import (
 
 from infra.http_api.errors import ApiNotFoundError
 from infra.http_api.transport import RetryPolicy
-from infra.resend.client import DEFAULT_BASE_URL, REGIONS, TOKEN_CONFIG_KEY, ResendApiClient
+from infra.resend.client import (
+    BASE_URL_CONFIG_KEY,
+    DEFAULT_BASE_URL,
+    REGIONS,
+    TOKEN_CONFIG_KEY,
+    ResendApiClient,
+)
 
 TOKEN_ENV = "RESEND_MANAGEMENT_API_KEY"
 DOMAIN_FIELDS = ("name", "region", "return_path")
@@ -44,6 +50,8 @@ class _ResendProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         token = req.config.get(TOKEN_CONFIG_KEY)
         self._token = str(token) if token else None
+        if base_url := req.config.get(BASE_URL_CONFIG_KEY):
+            self.base_url = str(base_url).rstrip("/")
 
     def client(self) -> ResendApiClient:
         return ResendApiClient(

@@ -19,6 +19,8 @@ from infra.supabase.operations import Operation
 
 DEFAULT_BASE_URL = "https://api.supabase.com"
 TOKEN_CONFIG_KEY = "careers-crm:supabase.accessToken"
+# Another base URL (a local stand-in) for a stack that must not reach the real API.
+BASE_URL_CONFIG_KEY = "careers-crm:supabase.managementApiUrl"
 _PROJECT_REF = re.compile(r"^[a-z]{20}$")
 
 # Auth config fields that carry secrets: never logged, and the API answers them hashed.

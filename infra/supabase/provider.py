@@ -31,7 +31,12 @@ from pulumi.dynamic import (
 )
 
 from infra.http_api.transport import RetryPolicy
-from infra.supabase.client import DEFAULT_BASE_URL, TOKEN_CONFIG_KEY, SupabaseClient
+from infra.supabase.client import (
+    BASE_URL_CONFIG_KEY,
+    DEFAULT_BASE_URL,
+    TOKEN_CONFIG_KEY,
+    SupabaseClient,
+)
 from infra.supabase.settings import SettingsKind
 
 PROJECT_REF = "project_ref"
@@ -67,6 +72,8 @@ class SettingsProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         token = req.config.get(TOKEN_CONFIG_KEY)
         self._token = str(token) if token else None
+        if base_url := req.config.get(BASE_URL_CONFIG_KEY):
+            self.base_url = str(base_url).rstrip("/")
 
     def client(self) -> SupabaseClient:
         return SupabaseClient(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from stacks.config.reader import Reader
+from infra.resend.client import DEFAULT_BASE_URL as RESEND_API
+from stacks.config.reader import Reader, endpoint_check
 
 _REGIONS = ("us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1")
 _DMARC_POLICIES = ("none", "quarantine", "reject")
@@ -23,6 +24,7 @@ class EmailConfig:
     dmarc_policy: str
     dmarc_report_address: str
     resend_api_key: pulumi.Output[str] | None  # full access: manages domain and webhook
+    resend_api_url: str  # read by the dynamic providers, checked here
 
 
 def read_email(reader: Reader, domain: str) -> EmailConfig:
@@ -44,4 +46,5 @@ def read_email(reader: Reader, domain: str) -> EmailConfig:
             check=address_check if reader.raw("email.dmarcReportAddress") else None,
         ),
         resend_api_key=reader.secret("resend.apiKey"),
+        resend_api_url=reader.string("resend.apiUrl", RESEND_API, check=endpoint_check),
     )

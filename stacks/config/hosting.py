@@ -10,9 +10,12 @@ from datetime import date
 import pulumi
 
 from infra.baseline import PASSWORD_MIN_LENGTH, POSTGREST_MAX_ROWS, TOKEN_MAX_SECONDS
+from infra.railway.client import DEFAULT_ENDPOINT
+from infra.supabase.client import DEFAULT_BASE_URL as SUPABASE_API
 from stacks.config.edge import DnsConfig
 from stacks.config.reader import (
     Reader,
+    endpoint_check,
     label_check,
 )
 
@@ -37,6 +40,7 @@ class OAuthClientConfig:
 class SupabaseConfig:
     project_ref: str
     access_token: pulumi.Output[str] | None  # read by the dynamic providers, checked here
+    management_api_url: str  # read by the dynamic providers, checked here
     anon_key: pulumi.Output[str] | None
     database_url: pulumi.Output[str] | None  # pooler URL with password, for the API
     jwt_expiry: int
@@ -66,6 +70,7 @@ class SupabaseConfig:
 @dataclass(frozen=True)
 class RailwayConfig:
     token: pulumi.Output[str] | None  # read by the dynamic providers, checked here
+    api_url: str  # read by the dynamic providers, checked here
     project_name: str
     workspace_id: str | None
     adopt_project_id: str | None
@@ -169,6 +174,9 @@ def read_supabase(reader: Reader, dns: DnsConfig) -> SupabaseConfig:
     return SupabaseConfig(
         project_ref=reader.string("supabase.projectRef", check=ref_check),
         access_token=reader.secret("supabase.accessToken"),
+        management_api_url=reader.string(
+            "supabase.managementApiUrl", SUPABASE_API, check=endpoint_check
+        ),
         anon_key=reader.secret("supabase.anonKey"),
         database_url=reader.secret("supabase.databaseUrl"),
         jwt_expiry=reader.integer(
@@ -256,6 +264,7 @@ def read_railway(reader: Reader) -> RailwayConfig:
 
     return RailwayConfig(
         token=reader.secret("railway.token"),
+        api_url=reader.string("railway.apiUrl", DEFAULT_ENDPOINT, check=endpoint_check),
         project_name=reader.string("railway.projectName", "careers-crm", check=label_check),
         workspace_id=reader.raw("railway.workspaceId"),
         adopt_project_id=reader.raw("railway.projectId"),

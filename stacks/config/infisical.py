@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stacks.config.reader import Reader
+from stacks.config.reader import Reader, endpoint_check
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{3,34}[a-z0-9]$")
@@ -31,9 +31,6 @@ def read_infisical(reader: Reader) -> InfisicalConfig:
             f"(Infisical > Organization settings); got {value!r}"
         )
 
-    def url_check(value: str) -> str | None:
-        return None if value.startswith("https://") else f"must be an https:// URL; got {value!r}"
-
     def slug_check(value: str) -> str | None:
         return (
             None
@@ -43,7 +40,7 @@ def read_infisical(reader: Reader) -> InfisicalConfig:
 
     return InfisicalConfig(
         api_url=reader.string(
-            "infisical.apiUrl", "https://app.infisical.com", check=url_check
+            "infisical.apiUrl", "https://app.infisical.com", check=endpoint_check
         ).rstrip("/"),
         organization_id=reader.string("infisical.organizationId", check=uuid_check),
         project_slug=reader.string("infisical.projectSlug", "careers-crm", check=slug_check),

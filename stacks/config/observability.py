@@ -10,6 +10,7 @@ import pulumi
 from stacks.config.reader import (
     Reader,
     domain_check,
+    endpoint_check,
     label_check,
 )
 
@@ -51,6 +52,7 @@ class UptimeKumaConfig:
     drill_push_token: pulumi.Output[str] | None  # the weekly restore drill's heartbeat
     status_page_slug: str
     extra_hosts: tuple[str, ...]  # public hostnames beyond the API and web hosts
+    url: str | None  # an instance outside the stack's Railway project (a local stack's)
 
 
 def _https_origin_check(value: str) -> str | None:
@@ -118,6 +120,8 @@ def read_uptime_kuma(reader: Reader) -> UptimeKumaConfig:
         drill_push_token=reader.secret("uptimeKuma.drillPushToken"),
         status_page_slug=reader.string("uptimeKuma.statusPageSlug", "status", check=label_check),
         extra_hosts=extra,
+        url=reader.string("uptimeKuma.url", "", check=lambda v: endpoint_check(v) if v else None)
+        or None,
     )
 
 

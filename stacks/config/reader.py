@@ -24,6 +24,8 @@ _CF_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 
 _GH_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
+_LOOPBACK_HTTP_RE = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?(/\S*)?$")
+
 
 class ConfigError(Exception):
     """Invalid stack configuration; `problems` holds one line per key."""
@@ -180,6 +182,16 @@ def label_check(value: str) -> str | None:
     if not _LABEL_RE.match(value):
         return f"must be one lower-case DNS label (letters, digits, '-'); got {value!r}"
     return None
+
+
+def endpoint_check(value: str) -> str | None:
+    """A vendor API's base URL: https://, or plain http on the loopback interface only (the
+    local stack's stand-ins; a token sent there never crosses a network)."""
+    if re.match(r"^https://\S+$", value) or _LOOPBACK_HTTP_RE.match(value):
+        return None
+    return (
+        f"must be an https:// URL (http://127.0.0.1:<port> only for local stand-ins); got {value!r}"
+    )
 
 
 def cf_id_check(value: str) -> str | None:

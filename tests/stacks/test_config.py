@@ -275,3 +275,30 @@ def test_a_rate_limit_path_cloudflare_would_reject_is_refused() -> None:
         "careers-crm:cloudflare.rateLimits[0].paths: /students**: no '**', quote or backslash "
         "in a path"
     ]
+
+
+def test_vendor_endpoints_are_https_or_loopback_only() -> None:
+    """The local stack points the providers at stand-ins on 127.0.0.1; nothing else may take
+    a token over plain http."""
+    found = problems(
+        **{
+            "supabase.managementApiUrl": "http://api.supabase.example",
+            "railway.apiUrl": "ftp://backboard.railway.com",
+            "resend.apiUrl": "https://api.resend.com",
+            "uptimeKuma.url": "http://10.0.0.5:3001",
+            "github.prodReviewers": "[]",  # something else wrong, so load() raises
+        }
+    )
+    text = "\n".join(found)
+    for key in ("supabase.managementApiUrl", "railway.apiUrl", "uptimeKuma.url"):
+        assert f"careers-crm:{key}: must be an https:// URL" in text
+    assert "resend.apiUrl" not in text
+    local = load_with(
+        **{
+            "supabase.managementApiUrl": "http://127.0.0.1:8123",
+            "railway.apiUrl": "http://localhost:8124/graphql/v2",
+            "uptimeKuma.url": "http://127.0.0.1:3001",
+        }
+    )
+    assert local.uptime_kuma.url == "http://127.0.0.1:3001"
+    assert local.supabase.management_api_url == "http://127.0.0.1:8123"
