@@ -115,28 +115,35 @@ def open_throwaway(
     config: Mapping[str, str] | None = None,
     fresh: bool = True,
     program: Callable[[], None] | None = None,
+    source: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> auto.Stack:
     """A stack of the program on a throwaway local backend, config from the committed files
-    (copied, so the passphrase salt never lands in the repository) plus `secrets`."""
+    (copied, so the passphrase salt never lands in the repository) plus `secrets`.
+
+    `source` names the committed stack file to start from when the throwaway stack has none
+    of its own (the `local` stack starts from prod's and points the vendors' endpoints at
+    stand-ins); `env` adds to the engine's environment (what provider processes read)."""
     from stacks.program import main
 
     dirs = Throwaway(base or root / "build" / "engine" / stack)
     if fresh and dirs.base.exists():
         shutil.rmtree(dirs.base)
-    stack_file = root / f"Pulumi.{stack}.yaml"
+    stack_file = root / f"Pulumi.{source or stack}.yaml"
     if not stack_file.exists():
         raise EngineError(f"{stack_file} does not exist: pick a committed stack (STACK=prod)")
     dirs.project.mkdir(parents=True, exist_ok=True)
     for folder in (dirs.state, dirs.home):
         folder.mkdir(parents=True, exist_ok=True)
-    if fresh or not (dirs.project / stack_file.name).exists():
+    copied = dirs.project / f"Pulumi.{stack}.yaml"
+    if fresh or not copied.exists():
         shutil.copyfile(root / "Pulumi.yaml", dirs.project / "Pulumi.yaml")
-        shutil.copyfile(stack_file, dirs.project / stack_file.name)
+        shutil.copyfile(stack_file, copied)
     entry = dirs.project / "stacks"  # Pulumi.yaml's `main:`, which the CLI checks exists
     if not entry.exists():
         entry.symlink_to(root / "stacks", target_is_directory=True)
     standin.write_launchers(dirs.plugins, REPO / ".venv" / "bin" / "python", REPO)
-    env = engine_env(dirs)
+    env = {**engine_env(dirs), **(env or {})}
     options = auto.LocalWorkspaceOptions(
         work_dir=str(dirs.project),
         pulumi_home=str(dirs.home),
