@@ -30,7 +30,7 @@ from tests.infra.railway.fake_api import WORKSPACE_ID, FakeRailway
 from tests.infra.resend.fake_api import FAKE_KEY as RESEND_KEY
 from tests.infra.resend.fake_api import FakeResend
 from tests.infra.supabase.fake_api import PROJECT_REF, FakeSupabase
-from tests.support.fake_http import Served, serving
+from tests.support.fake_http import Fake, Served, serving
 from tests.support.uptime_kuma import KumaServer, ensure_installed, running_kuma
 
 STACK = "local"
@@ -39,20 +39,98 @@ DB_PASSWORD = "fake-db-password-local"
 
 
 @dataclass
-class LocalStack:
-    stack: auto.Stack
-    dirs: runner.Throwaway
+class StandIns:
+    """The running stand-ins, and what a stack needs to use them."""
+
     supabase: FakeSupabase
     railway: FakeRailway
     infisical: FakeInfisical
     resend: FakeResend
     kuma: KumaServer
-    secrets: dict[str, str]  # every secret the stack config holds, to look for in the state
     served: dict[str, Served]
+    config: dict[str, str]  # the endpoint keys (and the ids the fakes answer for)
+    secrets: dict[str, str]  # secrets whose shape or value the stand-ins check
+    env: dict[str, str]  # the provider processes' credentials (Infisical)
 
     def contract_errors(self) -> dict[str, list[str]]:
         """Requests a fake refused (its contract said no), by vendor."""
         return {name: list(s.errors) for name, s in self.served.items() if s.errors}
+
+
+@contextmanager
+def stand_ins() -> Iterator[StandIns]:
+    """Serve the four API fakes and start a fresh Uptime Kuma; stop them after."""
+    supabase, railway, infisical, resend = (
+        FakeSupabase(),
+        FakeRailway(),
+        FakeInfisical(),
+        FakeResend(),
+    )
+    fakes: dict[str, Fake] = {
+        "supabase": supabase,
+        "railway": railway,
+        "infisical": infisical,
+        "resend": resend,
+    }
+    with ExitStack() as running:
+        served = {name: running.enter_context(serving(fake)) for name, fake in fakes.items()}
+        kuma = running.enter_context(running_kuma(ensure_installed()))
+        yield StandIns(
+            supabase=supabase,
+            railway=railway,
+            infisical=infisical,
+            resend=resend,
+            kuma=kuma,
+            served=served,
+            config={
+                "supabase.projectRef": PROJECT_REF,
+                "supabase.managementApiUrl": served["supabase"].url,
+                "railway.apiUrl": served["railway"].url + "/graphql/v2",
+                "railway.workspaceId": WORKSPACE_ID,
+                "resend.apiUrl": served["resend"].url,
+                "infisical.apiUrl": served["infisical"].url,
+                "uptimeKuma.url": kuma.url,
+            },
+            secrets={
+                "resend.apiKey": RESEND_KEY,
+                "uptimeKuma.adminPassword": KUMA_PASSWORD,
+                # Kuma's keep-alive monitor checks the DSN's shape; nothing listens there.
+                "supabase.databaseUrl": f"postgresql://postgres.{PROJECT_REF}:{DB_PASSWORD}"
+                "@127.0.0.1:9/postgres",
+            },
+            env={INFISICAL_TOKEN_ENV: infisical.admin_token},
+        )
+
+
+@dataclass
+class LocalStack:
+    stack: auto.Stack
+    dirs: runner.Throwaway
+    stand_ins: StandIns
+    secrets: dict[str, str]  # every secret the stack config holds, to look for in the state
+
+    @property
+    def supabase(self) -> FakeSupabase:
+        return self.stand_ins.supabase
+
+    @property
+    def railway(self) -> FakeRailway:
+        return self.stand_ins.railway
+
+    @property
+    def infisical(self) -> FakeInfisical:
+        return self.stand_ins.infisical
+
+    @property
+    def resend(self) -> FakeResend:
+        return self.stand_ins.resend
+
+    @property
+    def kuma(self) -> KumaServer:
+        return self.stand_ins.kuma
+
+    def contract_errors(self) -> dict[str, list[str]]:
+        return self.stand_ins.contract_errors()
 
     def secret_values(self) -> dict[str, str]:
         """Every secret this run knows: the config's, and those the stand-ins issued (the
@@ -74,50 +152,14 @@ class LocalStack:
 @contextmanager
 def local_stack(base: Path) -> Iterator[LocalStack]:
     """Start the stand-ins, open the `local` stack under `base`, stop everything after."""
-    fakes = {
-        "supabase": FakeSupabase(),
-        "railway": FakeRailway(),
-        "infisical": FakeInfisical(),
-        "resend": FakeResend(),
-    }
-    with ExitStack() as stack:
-        served = {name: stack.enter_context(serving(fake)) for name, fake in fakes.items()}
-        kuma = stack.enter_context(running_kuma(ensure_installed()))
-        secrets = {
-            **runner.fake_secrets(),
-            "resend.apiKey": RESEND_KEY,
-            "uptimeKuma.adminPassword": KUMA_PASSWORD,
-            # Kuma's keep-alive monitor checks the DSN's shape; nothing listens there.
-            "supabase.databaseUrl": f"postgresql://postgres.{PROJECT_REF}:{DB_PASSWORD}"
-            "@127.0.0.1:9/postgres",
-        }
-        config = {
-            "supabase.projectRef": PROJECT_REF,
-            "supabase.managementApiUrl": served["supabase"].url,
-            "railway.apiUrl": served["railway"].url + "/graphql/v2",
-            "railway.workspaceId": WORKSPACE_ID,
-            "resend.apiUrl": served["resend"].url,
-            "infisical.apiUrl": served["infisical"].url,
-            "uptimeKuma.url": kuma.url,
-        }
-        infisical = fakes["infisical"]
-        assert isinstance(infisical, FakeInfisical)
+    with stand_ins() as running:
+        secrets = {**runner.fake_secrets(), **running.secrets}
         opened = runner.open_throwaway(
             STACK,
             source="prod",
             base=base,
             secrets=secrets,
-            config=config,
-            env={INFISICAL_TOKEN_ENV: infisical.admin_token},
+            config=running.config,
+            env=running.env,
         )
-        yield LocalStack(
-            stack=opened,
-            dirs=runner.Throwaway(base),
-            supabase=fakes["supabase"],  # type: ignore[arg-type]
-            railway=fakes["railway"],  # type: ignore[arg-type]
-            infisical=infisical,
-            resend=fakes["resend"],  # type: ignore[arg-type]
-            kuma=kuma,
-            secrets=secrets,
-            served=served,
-        )
+        yield LocalStack(opened, runner.Throwaway(base), running, secrets)
