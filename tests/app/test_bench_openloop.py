@@ -5,13 +5,13 @@ only what the model sends and how it counts."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import uuid
 
-import httpx
-
 from tests.app.bench.openloop import Model, Step, User, percentile, schedule, summarize
+from tests.app.bench.rawhttp import Pool
 
 DELAY_S = 0.3
 
@@ -25,11 +25,23 @@ def _users(n: int) -> list[User]:
     ]
 
 
-async def _handler(request: httpx.Request) -> httpx.Response:
-    await asyncio.sleep(DELAY_S)  # a server far slower than the users' pace
-    if request.method == "GET" and request.url.path == "/students":
-        return httpx.Response(200, json={"items": [{"id": str(uuid.uuid4())}], "next_cursor": None})
-    return httpx.Response(200 if request.method != "POST" else 201, json={"id": str(uuid.uuid4())})
+async def _slow_api(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, sent: list[str]
+) -> None:
+    """A keep-alive HTTP/1.1 server far slower than the users' pace, over a real socket."""
+    while head := await reader.readuntil(b"\r\n\r\n"):
+        method, path = head.split(b" ", 2)[:2]
+        length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+        await reader.readexactly(length)
+        sent.append(method.decode())
+        await asyncio.sleep(DELAY_S)
+        if method == b"GET" and path.startswith(b"/students?"):
+            body = {"items": [{"id": str(uuid.uuid4())}], "next_cursor": None}
+        else:
+            body = {"id": str(uuid.uuid4())}
+        data = json.dumps(body).encode()
+        status = b"201 Created" if method == b"POST" else b"200 OK"
+        writer.write(b"HTTP/1.1 %s\r\nContent-Length: %d\r\n\r\n%s" % (status, len(data), data))
 
 
 def test_schedule_rate_matches_the_model() -> None:
@@ -48,15 +60,17 @@ def test_slow_responses_do_not_delay_arrivals() -> None:
     sent: list[str] = []
 
     async def run() -> Step:
-        async def handler(request: httpx.Request) -> httpx.Response:
-            sent.append(request.method)
-            return await _handler(request)
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+                await _slow_api(reader, writer, sent)
 
-        async with httpx.AsyncClient(
-            base_url="http://api.test", transport=httpx.MockTransport(handler)
-        ) as client:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            client = Pool(f"http://127.0.0.1:{port}", 64, 30)
             step = Step(client, _users(10), model)
             await step.run(events)
+            client.close()
             return step
 
     step = asyncio.run(run())

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+from tests.app.bench.rawhttp import Pool, ProtocolError
 
 MIX: tuple[tuple[str, float], ...] = (
     ("search", 0.35),
@@ -129,7 +129,7 @@ def schedule(n_users: int, model: Model, rng: random.Random) -> list[tuple[float
 class Step:
     """One load level: fire the schedule, record (action, request, latency, outcome)."""
 
-    def __init__(self, client: httpx.AsyncClient, users: list[User], model: Model) -> None:
+    def __init__(self, client: Pool, users: list[User], model: Model) -> None:
         self.client = client
         self.users = users
         self.model = model
@@ -146,13 +146,13 @@ class Step:
         data: Any = None
         try:
             r = await self.client.request(
-                method, path, json=body, headers={"Authorization": f"Bearer {user.token}"}
+                method, path, body, headers={"Authorization": f"Bearer {user.token}"}
             )
             if r.status_code >= 400:
                 error = f"HTTP {r.status_code}"
             else:
                 data = r.json()
-        except httpx.HTTPError as exc:
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, ProtocolError) as exc:
             error = type(exc).__name__
         done = time.perf_counter()
         if scheduled >= self.measure_from:
@@ -264,17 +264,12 @@ async def run_step(
 ) -> tuple[dict[str, Any], float]:
     """Run one level; return its summary and the generator's own CPU seconds."""
     events = schedule(n_users, model, random.Random(seed))
-    limits = httpx.Limits(
-        max_connections=model.client_connections,
-        max_keepalive_connections=model.client_connections,
-    )
-    async with httpx.AsyncClient(
-        base_url=base, limits=limits, timeout=model.request_timeout_s
-    ) as client:
-        step = Step(client, users[:n_users], model)
-        cpu0 = time.process_time()
-        await step.run(events)
-        cpu = time.process_time() - cpu0
+    client = Pool(base, model.client_connections, model.request_timeout_s)
+    step = Step(client, users[:n_users], model)
+    cpu0 = time.process_time()
+    await step.run(events)
+    cpu = time.process_time() - cpu0
+    client.close()
     return summarize(step, n_users, model.step_seconds), cpu
 
 
