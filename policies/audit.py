@@ -35,6 +35,7 @@ from policies.rules import ALL_RULES
 from policies.scanners.checkov import run_checkov
 from policies.scanners.common import REPO, ScannerError
 from policies.scanners.zizmor import run_zizmor
+from stacks.offline.inputs import stale_reason
 
 REPORT_FILES = ("index.html", "report.md", "findings.json", "findings.sarif", "junit.xml")
 
@@ -43,9 +44,14 @@ class AuditError(Exception):
     """The audit could not be completed; nothing it wrote can be trusted."""
 
 
-def _plan(stack: str) -> None:
+def _plan(stack: str) -> str:
+    """Plan `stack` unless the last plan read exactly what a new one would; say which."""
+    args = ["--stack", stack, "--quiet"]
+    reason = stale_reason(REPO, REPO / "build" / stack, args)
+    if reason is None:
+        return "reused: nothing the last plan read has changed"
     done = subprocess.run(
-        [sys.executable, "-m", "stacks.plan", "--stack", stack, "--quiet"],
+        [sys.executable, "-m", "stacks.plan", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -53,6 +59,7 @@ def _plan(stack: str) -> None:
     )
     if done.returncode != 0:
         raise AuditError(f"plan of stack {stack!r} failed:\n{done.stderr.strip()}")
+    return f"planned ({reason})"
 
 
 def _scan() -> list[Finding]:
@@ -99,7 +106,7 @@ def run_audit(
         try:
             if plan:
                 step(f"planning stack {stack} offline (the slowest step, ~20-60 s)")
-                _plan(stack)
+                step(f"plan {_plan(stack)}")
             graph = load_graph(graph_path)
             step(f"evaluating {len(ALL_RULES)} rules over {len(graph.resources)} resources")
             stack_config = load_stack_config(PROJECT_ROOT, graph.stack)

@@ -14,6 +14,18 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
+from stacks.offline.inputs import Recorder, write_record
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as `python -m stacks.plan`: record what the plan reads, from before its first import,
+# so `make audit` can reuse an unchanged plan (stacks/offline/inputs.py). Never on import:
+# an audit hook cannot be removed.
+# Installed packages are pinned by uv.lock, which the record digests instead of their files.
+IGNORED = [ROOT / "build", ROOT / ".venv", ROOT / ".tools"]
+RECORDER = Recorder(ROOT, ignore=IGNORED) if __name__ == "__main__" else None
+if RECORDER is not None:
+    RECORDER.install()
+
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 import pulumi  # noqa: E402
@@ -23,8 +35,6 @@ from stacks.offline.graph import Graph, write  # noqa: E402
 from stacks.offline.outputs import OfflineMocks  # noqa: E402
 from stacks.offline.runtime import run_offline  # noqa: E402
 from stacks.offline.stack_files import StackFileError, load_stack_settings  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class PlanError(Exception):
@@ -81,7 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     except PlanError as err:
         print(f"plan of stack {args.stack!r} failed:\n{err}", file=sys.stderr)
         return 2
-    path = write(graph, args.out or ROOT / "build" / args.stack)
+    out_dir = args.out or ROOT / "build" / args.stack
+    path = write(graph, out_dir)
+    record = out_dir / "plan-inputs.json"
+    record.unlink(missing_ok=True)
+    if RECORDER is not None and args.root.resolve() == ROOT:
+        outputs = [path, out_dir / "resource-options.json"]
+        write_record(RECORDER, out_dir, [o for o in outputs if o.is_file()], sys.argv[1:])
     if not args.quiet:
         print(summary_table(graph))
     elapsed = time.perf_counter() - started
