@@ -290,7 +290,11 @@ async function render() {
 
 async function start() {
   try {
-    config = await (await fetch("config.json", { cache: "no-store" })).json();
+    // build.sh puts the config in the page (one round trip less); config.json stays for
+    // anything that reads it on its own.
+    const embedded = document.querySelector('meta[name="crm-config"]');
+    config = embedded ? JSON.parse(embedded.content)
+      : await (await fetch("config.json", { cache: "no-store" })).json();
   } catch (e) {
     showError("The app is not configured (config.json missing).");
     return;

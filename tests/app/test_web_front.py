@@ -216,3 +216,30 @@ def test_build_refuses_missing_or_insecure_settings(tmp_path: Path) -> None:
         },
     )
     assert r.returncode != 0 and "must be an https:// URL" in r.stderr
+
+
+def test_build_puts_the_config_and_an_api_preconnect_in_the_page(tmp_path: Path) -> None:
+    """Two round trips fewer before the first API call on a slow network: the config comes
+    with the page, and the API connection opens while app.js loads (docs/performance.md)."""
+    out = tmp_path / "o"
+    subprocess.run(
+        ["sh", str(WEB / "build.sh"), str(out)],
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "API_URL": "https://api.careers.example.edu",
+            "SUPABASE_URL": "https://abcdefghijklmnopqrst.supabase.co",
+            "SUPABASE_ANON_KEY": "fake.anon-key",
+            "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",
+            "AUTH_PROVIDERS": "google,linkedin_oidc",
+        },
+    )
+    html = (out / "index.html").read_text()
+    assert '<link rel="preconnect" href="https://api.careers.example.edu" crossorigin>' in html
+    embedded = re.search(r"<meta name=\"crm-config\" content='([^']*)'>", html)
+    assert embedded is not None
+    assert json.loads(embedded.group(1)) == json.loads((out / "config.json").read_text())
+    assert html.index("crm-config") < html.index('src="app.js"')
+    # Still no inline script: the CSP (script-src 'self') stays as strict as it was.
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None
