@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-import pulumi_cloudflare as cloudflare
+from typing import TYPE_CHECKING, Literal
 
 from infra.cloudflare.plans import PATH_FIELD, REQUIRED_CHARACTERISTICS, PlanLimits
+
+if TYPE_CHECKING:  # types only: the config layer and the audit import this module, and
+    # pulumi_cloudflare costs them seconds to import (docs/performance.md, edit to verdict)
+    import pulumi_cloudflare as cloudflare
 
 RateLimitAction = Literal["block", "managed_challenge", "js_challenge", "log"]
 
