@@ -109,26 +109,6 @@ class LocalStack:
     stand_ins: StandIns
     secrets: dict[str, str]  # every secret the stack config holds, to look for in the state
 
-    @property
-    def supabase(self) -> FakeSupabase:
-        return self.stand_ins.supabase
-
-    @property
-    def railway(self) -> FakeRailway:
-        return self.stand_ins.railway
-
-    @property
-    def infisical(self) -> FakeInfisical:
-        return self.stand_ins.infisical
-
-    @property
-    def resend(self) -> FakeResend:
-        return self.stand_ins.resend
-
-    @property
-    def kuma(self) -> KumaServer:
-        return self.stand_ins.kuma
-
     def contract_errors(self) -> dict[str, list[str]]:
         return self.stand_ins.contract_errors()
 
@@ -137,7 +117,7 @@ class LocalStack:
         Infisical client secrets Pulumi created for the API and the worker)."""
         issued = {
             f"infisical client secret {cs_id}": str(cs["secret"])
-            for cs_id, cs in self.infisical.client_secrets.items()
+            for cs_id, cs in self.stand_ins.infisical.client_secrets.items()
         }
         return {**self.secrets, **issued}
 

@@ -59,10 +59,10 @@ class RoundTrip:
 
 def counts(local: LocalStack, monitors: int) -> dict[str, int]:
     return {
-        "railway services": len(local.railway.services),
-        "infisical projects": len(local.infisical.projects),
-        "infisical secrets": len(local.infisical.secrets),
-        "resend domains": len(local.resend.domains),
+        "railway services": len(local.stand_ins.railway.services),
+        "infisical projects": len(local.stand_ins.infisical.projects),
+        "infisical secrets": len(local.stand_ins.infisical.secrets),
+        "resend domains": len(local.stand_ins.resend.domains),
         "kuma monitors": monitors,
     }
 
@@ -74,21 +74,21 @@ def trip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoundTrip]:
     with local_stack(tmp_path_factory.mktemp("local-stack")) as local:
         stack = local.stack
         first = stack.up()
-        with kuma_session(local.kuma.url, "admin", KUMA_PASSWORD) as kuma:
+        with kuma_session(local.stand_ins.kuma.url, "admin", KUMA_PASSWORD) as kuma:
             monitors = kuma.owned()
         made = counts(local, len(monitors))
         second_ops = Operations()
         second = stack.up(on_event=second_ops)
-        local.supabase.auth.update(BEHIND_OUR_BACK)
+        local.stand_ins.supabase.auth.update(BEHIND_OUR_BACK)
         refresh_ops = Operations()
         refresh = stack.refresh(on_event=refresh_ops)
         repair_ops = Operations()
         repair = stack.up(on_event=repair_ops)
-        auth_after_repair = dict(local.supabase.auth)
+        auth_after_repair = dict(local.stand_ins.supabase.auth)
         with pytest.raises(auto.errors.CommandError) as destroyed:
             stack.destroy()
         remaining = stack.export_stack().deployment.get("resources", [])
-        with kuma_session(local.kuma.url, "admin", KUMA_PASSWORD) as kuma:
+        with kuma_session(local.stand_ins.kuma.url, "admin", KUMA_PASSWORD) as kuma:
             after_destroy = counts(local, len(kuma.owned()))
         yield RoundTrip(
             local=local,
@@ -114,13 +114,15 @@ def test_first_up_creates_the_whole_program(trip: RoundTrip) -> None:
     assert changes["create"] > 150  # every component, dynamic and bridged
     # Each stand-in was really called, through its official contract, with no refusal.
     assert all(trip.made.values()), trip.made
-    assert any(path.endswith("/config/auth") for _, path, _ in trip.local.supabase.requests)
+    assert any(
+        path.endswith("/config/auth") for _, path, _ in trip.local.stand_ins.supabase.requests
+    )
     assert trip.local.contract_errors() == {}
 
 
 def test_monitors_exist_in_the_real_uptime_kuma(trip: RoundTrip) -> None:
     assert {"https-api.careers.example.edu", "api-readyz", "backup-heartbeat"} <= set(trip.monitors)
-    assert trip.first.outputs["uptimeKumaUrl"].value == trip.local.kuma.url
+    assert trip.first.outputs["uptimeKumaUrl"].value == trip.local.stand_ins.kuma.url
 
 
 def test_second_up_changes_nothing(trip: RoundTrip) -> None:
