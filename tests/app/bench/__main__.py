@@ -287,7 +287,10 @@ def main() -> int:
                 api.terminate()
                 api.wait(timeout=30)
             capacity["students"] = students_n
-            capacity["machine"] = machine(pool, "python asyncio + httpx, open loop, same host")
+            capacity["machine"] = machine(
+                pool,
+                "uvloop + tests/app/bench/rawhttp.py (keep-alive HTTP/1.1), open loop, same host",
+            )
             (OUT / "capacity.json").write_text(json.dumps(capacity, indent=2) + "\n")
             log(f"max_users_p95_under_200ms = {capacity['max_users_p95_under_200ms']}")
         if "pageload" in parts:

@@ -84,6 +84,7 @@ class WebFront:
         self.dist = dist
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Static, directory=str(dist)))
         self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.serving = False
 
     def build(self, api_url: str, identity: Identity) -> None:
         auth = identity.issuer.removesuffix(ISSUER_PATH)
@@ -96,7 +97,13 @@ class WebFront:
                 "API_URL": api_url,
                 "SUPABASE_URL": auth,
                 "SUPABASE_ANON_KEY": FAKE_ANON_KEY,
+                "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",  # Cloudflare's test key
+                # Loaded async after the page is ready; no network here, so a local stand-in.
+                "TURNSTILE_SCRIPT_URL": f"{self.origin}/turnstile.js",
             },
+        )
+        (self.dist / "turnstile.js").write_text(
+            (ROOT / "tests" / "auth" / "turnstile_standin.js").read_text()
         )
         headers = vercel_headers()
         headers["Content-Security-Policy"] = local_csp(
@@ -104,9 +111,11 @@ class WebFront:
         )
         _Static.headers_to_add = headers
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serving = True
 
     def close(self) -> None:
-        self.server.shutdown()
+        if self.serving:  # shutdown() waits for serve_forever: never call it before
+            self.server.shutdown()
         self.server.server_close()
 
 
