@@ -24,10 +24,10 @@ class FakeResend:
         body = json.loads(request.content) if request.content else None
         path = request.url.path
         op = contract.validate_request(request.method, path, body)
-        self.calls.append((op["operationId"], path))
+        self.calls.append((op.operation_id, path))
         if request.headers.get("authorization") != f"Bearer {FAKE_KEY}":
             return httpx.Response(401, json={"name": "validation_error", "message": "bad key"})
-        status, reply = self._answer(op["operationId"], path, body)
+        status, reply = self._answer(op.operation_id, path, body)
         if status < 300:
             contract.validate_response(op, status, reply)
         return httpx.Response(status, json=reply)

@@ -42,8 +42,7 @@ def configured(provider: P, key: str = FAKE_KEY) -> P:
 def test_every_operation_is_in_the_contract() -> None:
     for op in operations.ALL:
         path = op.path.format(id="d91cd9bd-1176-453e-8fc1-35364d380206")
-        _template, spec_op = contract.operation(op.method, path)
-        assert spec_op["operationId"] == op.operation_id
+        assert contract.find(op.method, path).operation_id == op.operation_id
 
 
 def test_domain_lifecycle_gives_the_records_the_dns_needs(fake: FakeResend) -> None:
