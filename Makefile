@@ -68,7 +68,9 @@ otelcol: ## Build the tests' OTLP receiver (OpenTelemetry Collector) once per ma
 
 test: $(STAMP) $(CHECKOV_STAMP) otelcol engine ## Run the whole test suite (installs the Debian packages it starts for real)
 	.ci/ensure-system-packages
-	$(PY) -m pytest -n 2 --dist loadgroup -q
+	# Whole files per worker: a module's fixtures (one throwaway engine dir, one local stack)
+	# run once. (loadgroup groups nothing with pytest 9: xdist 3.8 renames item._nodeid.)
+	$(PY) -m pytest -n 2 --dist loadfile -q
 
 lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check .

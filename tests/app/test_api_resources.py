@@ -10,8 +10,6 @@ from fastapi.testclient import TestClient
 from tests.app import seed
 from tests.app.identity import Identity
 
-pytestmark = pytest.mark.xdist_group("app_pg")
-
 
 @pytest.fixture(scope="module")
 def org(module_dsn: str) -> uuid.UUID:

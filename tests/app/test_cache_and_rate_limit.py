@@ -17,8 +17,6 @@ from tests.app.conftest import app_settings
 from tests.app.identity import Identity
 from tests.app.redis_server import running_redis
 
-pytestmark = pytest.mark.xdist_group("app_pg")
-
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:

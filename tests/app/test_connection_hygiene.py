@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from tests.app import seed
 from tests.app.conftest import app_settings
 from tests.app.identity import Identity
-
-pytestmark = pytest.mark.xdist_group("app_pg")
 
 
 async def _probe(pool: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 import psycopg
-import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -19,8 +18,6 @@ from tests.app import seed
 from tests.app.conftest import app_settings
 from tests.app.identity import Identity
 from tests.support.ports import free_port
-
-pytestmark = pytest.mark.xdist_group("app_pg")
 
 METRICS = {"Authorization": "Bearer fake-metrics-token"}
 

@@ -13,8 +13,6 @@ import pytest
 from app.import_sqlite import main, run_import
 from tests.app import seed
 
-pytestmark = pytest.mark.xdist_group("app_pg")
-
 LEGACY_SCHEMA = """
 CREATE TABLE students (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT);
 CREATE TABLE applications (id INTEGER PRIMARY KEY, student_id INTEGER, company TEXT,

@@ -21,8 +21,6 @@ from tests.app import seed
 from tests.app.conftest import app_settings
 from tests.app.identity import Identity, JwksServer
 
-pytestmark = pytest.mark.xdist_group("app_pg")
-
 
 @pytest.fixture(scope="module")
 def own_identity() -> Iterator[Identity]:

@@ -11,8 +11,6 @@ import pytest
 from app.migrate import MIGRATIONS_DIR, MigrationError, load_migrations, main, migrate, status
 from tests.support.postgres import PostgresServer
 
-pytestmark = pytest.mark.xdist_group("app_pg")
-
 
 @pytest.fixture
 def empty_db(postgres_server: PostgresServer, request: pytest.FixtureRequest):

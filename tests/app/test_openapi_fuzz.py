@@ -20,7 +20,6 @@ from tests.app.conftest import app_settings
 from tests.app.identity import Identity
 from tests.app.serving import serving
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 EXAMPLES_PER_OPERATION = 40
 
 _SCHEMA = schemathesis.openapi.from_dict(

@@ -18,8 +18,6 @@ from app.routes.students import SEARCH_SQL, list_sql, tsquery
 from app.worker import CLAIM_SQL
 from tests.app import seed
 
-pytestmark = pytest.mark.xdist_group("app_pg")
-
 SEED = """
 INSERT INTO students (organization_id, first_name, last_name, email)
 SELECT %(org)s, 'first' || i, 'lname' || (i %% 5000), 'student' || i || '@example.test'

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from tests.app import seed
 from tests.app.identity import Identity
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 FAST = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

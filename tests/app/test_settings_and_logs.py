@@ -14,7 +14,6 @@ from app.settings import Settings, SettingsError
 from tests.app import seed
 from tests.app.identity import Identity
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 GOOD = {
     "DATABASE_URL": "postgresql://crm@db.example.test/crm",
     "JWT_ISSUER": "https://abcdefghijklmnopqrst.supabase.co/auth/v1",

@@ -27,7 +27,6 @@ from tests.app.conftest import app_settings
 from tests.app.identity import ISSUER_PATH, Identity
 from tests.app.serving import serving
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "app" / "web"
 SCREENSHOT = ROOT / "build" / "app" / "web-front.png"

@@ -19,7 +19,6 @@ from app.worker import Worker, WorkerSettings, WorkerSettingsError
 from tests.app import seed
 from tests.app.resend_standin import ResendStandIn
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_KEY = "fake-resend-key-for-tests"
 

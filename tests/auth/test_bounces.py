@@ -23,7 +23,6 @@ from tests.app.identity import Identity
 from tests.app.resend_standin import ResendStandIn
 from tests.infra.resend.contract import ContractViolation, validate_event
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 SECRET = "whsec_" + "dGVzdC1vbmx5LXdlYmhvb2stc2lnbmluZy1rZXk="  # base64 of a test-only key
 
 

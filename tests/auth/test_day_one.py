@@ -10,12 +10,10 @@ import sys
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from tests.app.identity import Identity
 from tests.auth.auth_standin import AuthServer, AuthStandIn
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 ROOT = Path(__file__).resolve().parents[2]
 ARGS = [
     "--organization",

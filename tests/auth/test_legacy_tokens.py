@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import jwt
 import psycopg
-import pytest
 from fastapi.testclient import TestClient
 
 from app.legacy_tokens import LegacyTokens, legacy_user_id
@@ -22,7 +21,6 @@ from tests.policies.conftest import run
 from tests.support.config import problems
 from tests.support.plan import make_graph
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 ISSUER = "https://crm.old.example.edu"
 SECRET = "old-crm-secret-for-tests-only-0123456789abcdef"
 

@@ -30,7 +30,6 @@ from tests.app.serving import serving
 from tests.auth.auth_standin import TURNSTILE_DUMMY_TOKEN, AuthServer, AuthStandIn
 from tests.support.plan import prod_graph
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "app" / "web"
 FAKE_ANON_KEY = "fake-anon-key-for-tests"

@@ -24,7 +24,6 @@ from tests.app.conftest import app_settings
 from tests.app.identity import Identity
 from tests.app.redis_server import running_redis
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 TOKEN = {"Authorization": "Bearer fake-metrics-token"}
 
 

@@ -48,7 +48,7 @@ from tests.support.postgres import PostgresServer
 from tests.support.prometheus import running_prometheus, wait_for_targets
 from tests.support.uptime_kuma import ADMIN_PASSWORD, ADMIN_USER, KumaServer, kuma_for_tests
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("observability_live")]
+pytestmark = pytest.mark.slow
 
 ENVIRONMENT = "test"
 HOST = "api.example.test"
@@ -224,9 +224,7 @@ def scrape_configs(app_url: str, kuma_url: str, worker: str = "") -> list[dict[s
     return jobs
 
 
-# Session scope: with pytest 9, xdist's loadgroup no longer keeps a group on one worker
-# (it suffixes item._nodeid, which pytest 9 ignores), so other modules run between these
-# tests; a module fixture would start the whole set-up (~17 s) again each time.
+# One set-up (~17 s) per worker: `make test` hands out whole files (--dist loadfile).
 @pytest.fixture(scope="session")
 def live(postgres_server: PostgresServer) -> Iterator[Live]:
     dsn = postgres_server.create_database("crm_observability")

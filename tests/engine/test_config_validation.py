@@ -10,8 +10,6 @@ from pulumi import automation as auto
 
 from stacks.engine import runner
 
-pytestmark = pytest.mark.xdist_group("engine")
-
 
 def _nothing() -> None:
     """The CLI validates config before it runs the program; this program registers nothing."""

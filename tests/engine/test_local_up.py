@@ -17,8 +17,6 @@ from infra.uptime_kuma.client import kuma_session
 from stacks.engine import toolchain
 from tests.engine.local_stack import KUMA_PASSWORD, LocalStack, local_stack
 
-pytestmark = pytest.mark.xdist_group("engine")
-
 PROTECTED = {"storage-uploads", "storage-backups", "platform-repo", "infisical-project"}
 # Someone turns off email confirmation and points sign-in links elsewhere, in the dashboard.
 BEHIND_OUR_BACK = {"site_url": "https://attacker.example", "mailer_autoconfirm": True}

@@ -14,7 +14,6 @@ import pytest
 from stacks.engine import toolchain
 
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.xdist_group("engine")
 
 
 @pytest.fixture(scope="module")

@@ -16,14 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from stacks.engine import runner, standin
 from stacks.engine.secrets import needed_secrets
 from tests.engine.local_stack import stand_ins
 
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.xdist_group("engine")
 CLOUD_TOKENS = re.compile(r"^export (CLOUDFLARE|GITHUB|VERCEL|GRAFANA|UPSTASH|INFISICAL)_")
 
 

@@ -12,7 +12,7 @@ from app.ops.errors import TargetNotReady
 from app.ops.settings import BackupSettings, StorageSettings
 from tests.support.postgres import PostgresServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ops-backup")]
+pytestmark = pytest.mark.slow
 
 SCHEMAS = ("public", "private", "crm_migrations")
 SEED = (

@@ -15,7 +15,7 @@ from tests.ops.conftest import storage_env
 from tests.ops.seed import add_incompressible, seed
 from tests.support.postgres import PostgresServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ops-backup")]
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 # Runs the real CLI entry point and reports how far this process's RSS rose above where it

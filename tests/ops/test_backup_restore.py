@@ -23,7 +23,7 @@ from tests.ops.conftest import backup_settings, s3_client, storage_env
 from tests.ops.seed import seed, table_fingerprints
 from tests.support.postgres import PostgresServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ops-backup")]
+pytestmark = pytest.mark.slow
 
 NIGHT = datetime(2026, 11, 27, 2, 0, 0, tzinfo=UTC)
 

@@ -23,7 +23,7 @@ from tests.support.ports import free_port
 from tests.support.postgres import NOBODY, PostgresServer, pg_bin_dir
 from tests.workflows.workflow_files import ROOT, workflow
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ops-backup")]
+pytestmark = pytest.mark.slow
 
 EXPRESSION = re.compile(r"\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}")
 

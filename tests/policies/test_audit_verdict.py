@@ -12,8 +12,6 @@ import pytest
 from policies.audit import main
 from tests.policies.graphs import named, setting
 
-pytestmark = pytest.mark.xdist_group("policies")
-
 
 def _audit(
     tmp_path: Path, data: dict[str, Any], options: dict[str, Any], capsys: Any

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import pytest
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
@@ -18,7 +17,6 @@ from policies.rules import ALL_RULES
 from tests.policies.conftest import run
 from tests.policies.mutations import MUTATIONS
 
-pytestmark = pytest.mark.xdist_group("policies")
 # Rules whose secret checks differ by design between the redacted graph and the engine.
 SECRET_MODE_RULES = {"CRM-STACK-001", "CRM-RW-002"}
 APPLIED = (

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from infra.cloudflare.plans import LIMITS
 from infra.cloudflare.waf import custom_rules
 from policies.routes import api_routes
@@ -14,8 +12,6 @@ from stacks.config.edge import DEFAULT_RATE_LIMITS
 from tests.policies.conftest import reviewed, run
 from tests.policies.graphs import phase
 from tests.policies.mutations import OLD_CHALLENGE_EXPRESSION, OLD_RATE_LIMIT_EXPRESSION
-
-pytestmark = pytest.mark.xdist_group("policies")
 
 
 def _blocking(data: dict[str, Any], options: dict[str, Any]) -> dict[str, list[str]]:

@@ -12,7 +12,6 @@ import pytest
 
 from tests.policies.graphs import named
 
-pytestmark = pytest.mark.xdist_group("policies")
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -13,8 +13,6 @@ from policies.findings import STATUS_EXCEPTED, STATUS_EXPIRED, exit_code
 from tests.policies.conftest import run
 from tests.policies.graphs import named
 
-pytestmark = pytest.mark.xdist_group("policies")
-
 ENTRY = """exceptions:
   - policy_id: CRM-EDGE-011
     resource: "edge-api"

@@ -11,8 +11,6 @@ from policies.graph import GraphError, parse_graph, resource_args, unresolved_pr
 from tests.policies.conftest import reviewed, run
 from tests.policies.graphs import add
 
-pytestmark = pytest.mark.xdist_group("policies")
-
 
 def test_every_provider_reference_of_the_real_plan_resolves(
     prod_plan: tuple[dict[str, Any], dict[str, Any]],

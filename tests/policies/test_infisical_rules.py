@@ -14,7 +14,6 @@ from policies.rules.infisical import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 RULE = next(r for r in RULES if r.id == "CRM-INF-001")
-pytestmark = pytest.mark.xdist_group("policies")
 
 
 def findings(prod_data: dict[str, Any], stack_config: dict[str, Any]) -> list[str]:

@@ -12,8 +12,6 @@ from policies.rules import ALL_RULES
 from tests.policies.conftest import reviewed, run
 from tests.policies.mutations import MUTATIONS, Mutation
 
-pytestmark = pytest.mark.xdist_group("policies")
-
 
 def test_unmutated_prod_plan_passes_every_mandatory_rule(
     prod_plan: tuple[dict[str, Any], dict[str, Any]],

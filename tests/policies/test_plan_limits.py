@@ -14,7 +14,6 @@ from policies.graph import parse_graph, stack_args
 from policies.rules.edge import rate_limit_shape
 from tests.policies.graphs import phase
 
-pytestmark = pytest.mark.xdist_group("policies")
 PLAN = "careers-crm:cloudflare.plan"
 
 

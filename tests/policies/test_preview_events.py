@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from pulumi.automation.events import EngineEvent, PolicyEvent
 
 from policies.preview import to_findings
 from policies.rules import ALL_RULES
-
-pytestmark = pytest.mark.xdist_group("policies")
 
 STACK_URN = "urn:pulumi:prod::careers-crm::pulumi:pulumi:Stack::careers-crm-prod"
 R2DEV_URN = (

@@ -29,7 +29,6 @@ from tests.policies.conftest import run
 from tests.policies.graphs import named, setting
 from tests.policies.png import colours
 
-pytestmark = pytest.mark.xdist_group("policies")
 SCHEMA = Path(__file__).with_name("schemas") / "sarif-schema-2.1.0.json"
 EXCEPTIONS = """exceptions:
   - policy_id: CRM-EDGE-011

@@ -14,8 +14,6 @@ from policies.rules.secrets_detect import classify
 from tests.policies.conftest import run
 from tests.policies.graphs import add, named
 
-pytestmark = pytest.mark.xdist_group("policies")
-
 FAKE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiZmFrZSJ9.ZmFrZS1zaWduYXR1cmUtbm90LXJlYWw"
 
 

@@ -9,8 +9,6 @@ import pytest
 from policies.findings import Finding
 from policies.scanners.zizmor import run_zizmor
 
-pytestmark = pytest.mark.xdist_group("policies")
-
 
 def _by(findings: list[Finding], check: str) -> list[Finding]:
     return [f for f in findings if f.policy_id == check]

@@ -15,7 +15,6 @@ from policies.reports.model import AuditResult, RuleRecord, merge_rules
 from policies.rules import ALL_RULES
 from tests.policies.conftest import reviewed, run
 
-pytestmark = pytest.mark.xdist_group("policies")
 CONTROL = {"framework": "SOC 2 TSC", "version": "2017", "id": "CC6.1", "title": "Access"}
 
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.policies.conftest import run
 from tests.policies.graphs import named, of_type
-
-pytestmark = pytest.mark.xdist_group("policies")
 
 RULE_IDS = ("CRM-SENTRY-001", "CRM-SENTRY-002", "CRM-OBS-004")
 

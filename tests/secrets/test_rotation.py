@@ -25,7 +25,6 @@ from tests.app.serving import serving
 from tests.secrets.infisical import API_URL, World, world
 from tests.support.postgres import PostgresServer, running_postgres
 
-pytestmark = pytest.mark.xdist_group("app_pg")
 ADMIN_PASSWORD = "fake-admin-password-for-tests"
 
 

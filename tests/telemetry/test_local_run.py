@@ -26,7 +26,7 @@ from tests.support.betterstack import Receiver, running_receiver
 from tests.support.otelcol import RunningCollector
 from tests.support.ports import free_port, wait_for_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("telemetry")]
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "bs-local-source-token"
 SHA = "4f1c2e9d8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e"

@@ -25,7 +25,7 @@ from tests.support.otelcol import RunningCollector
 from tests.support.postgres import PostgresServer
 from tests.support.sentry_standin import SentryStandIn, running_sentry
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("telemetry")]
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 SHA = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d"
 RESEND_KEY = "re_fakeResendKeyForTests123"

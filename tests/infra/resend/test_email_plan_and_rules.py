@@ -13,7 +13,6 @@ import pytest
 from tests.policies.conftest import reviewed, run
 from tests.policies.graphs import named
 
-pytestmark = pytest.mark.xdist_group("policies")
 Data = dict[str, Any]
 
 

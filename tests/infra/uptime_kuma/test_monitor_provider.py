@@ -24,7 +24,7 @@ from infra.uptime_kuma.provider import (
 from infra.uptime_kuma.spec import OWNER_TAG, MonitorSpec
 from tests.support.uptime_kuma import ADMIN_PASSWORD, ADMIN_USER, KumaServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("uptime_kuma")]
+pytestmark = pytest.mark.slow
 
 BACKUP_WORKFLOW = Path(__file__).resolve().parents[3] / ".github" / "workflows" / "backup.yml"
 
