@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack
 
+from infra.endpoints import RAILWAY_API, RAILWAY_API_KEY
 from infra.http_api.client import BearerClient, ClientOptions
 from infra.http_api.errors import ApiAuthError, ApiNotFoundError, ApiResponseError
 from infra.http_api.transport import AuthHint, decode_json
 from infra.railway import documents as docs
 from infra.railway.documents import Document
 
-DEFAULT_ENDPOINT = "https://backboard.railway.com/graphql/v2"
+DEFAULT_ENDPOINT = RAILWAY_API
 TOKEN_CONFIG_KEY = "careers-crm:railway.token"
 # Another endpoint (a local stand-in) for a stack that must not reach the real API.
-ENDPOINT_CONFIG_KEY = "careers-crm:railway.apiUrl"
+ENDPOINT_CONFIG_KEY = RAILWAY_API_KEY
 TOKEN_SCOPE = "an account or workspace token (not a project token) for the project's workspace"
 
 # Mutations that converge when repeated; creates and deletes are not re-sent on 5xx/timeout.

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Any, Unpack
 
+from infra.endpoints import RESEND_API, RESEND_API_KEY
 from infra.http_api.client import BearerClient, ClientOptions
 from infra.http_api.errors import ApiResponseError
 from infra.http_api.transport import AuthHint, decode_json
 from infra.resend import operations as ops
 from infra.resend.operations import Operation
 
-DEFAULT_BASE_URL = "https://api.resend.com"
+DEFAULT_BASE_URL = RESEND_API
 TOKEN_CONFIG_KEY = "careers-crm:resend.apiKey"
 # Another base URL (a local stand-in) for a stack that must not reach the real API.
-BASE_URL_CONFIG_KEY = "careers-crm:resend.apiUrl"
+BASE_URL_CONFIG_KEY = RESEND_API_KEY
 REGIONS = ("us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1")
 
 JsonObject = dict[str, Any]

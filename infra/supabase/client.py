@@ -11,16 +11,17 @@ import re
 from collections.abc import Mapping
 from typing import Any, Unpack
 
+from infra.endpoints import SUPABASE_API, SUPABASE_API_KEY
 from infra.http_api.client import BearerClient, ClientOptions
 from infra.http_api.errors import ApiResponseError
 from infra.http_api.transport import AuthHint, decode_json
 from infra.supabase import operations as ops
 from infra.supabase.operations import Operation
 
-DEFAULT_BASE_URL = "https://api.supabase.com"
+DEFAULT_BASE_URL = SUPABASE_API
 TOKEN_CONFIG_KEY = "careers-crm:supabase.accessToken"
 # Another base URL (a local stand-in) for a stack that must not reach the real API.
-BASE_URL_CONFIG_KEY = "careers-crm:supabase.managementApiUrl"
+BASE_URL_CONFIG_KEY = SUPABASE_API_KEY
 _PROJECT_REF = re.compile(r"^[a-z]{20}$")
 
 # Auth config fields that carry secrets: never logged, and the API answers them hashed.

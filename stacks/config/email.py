@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from infra.resend.client import DEFAULT_BASE_URL as RESEND_API
+from infra.endpoints import RESEND_API
 from stacks.config.reader import Reader, endpoint_check
 
 _REGIONS = ("us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1")

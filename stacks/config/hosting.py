@@ -10,8 +10,7 @@ from datetime import date
 import pulumi
 
 from infra.baseline import PASSWORD_MIN_LENGTH, POSTGREST_MAX_ROWS, TOKEN_MAX_SECONDS
-from infra.railway.client import DEFAULT_ENDPOINT
-from infra.supabase.client import DEFAULT_BASE_URL as SUPABASE_API
+from infra.endpoints import RAILWAY_API, SUPABASE_API
 from stacks.config.edge import DnsConfig
 from stacks.config.reader import (
     Reader,
@@ -264,7 +263,7 @@ def read_railway(reader: Reader) -> RailwayConfig:
 
     return RailwayConfig(
         token=reader.secret("railway.token"),
-        api_url=reader.string("railway.apiUrl", DEFAULT_ENDPOINT, check=endpoint_check),
+        api_url=reader.string("railway.apiUrl", RAILWAY_API, check=endpoint_check),
         project_name=reader.string("railway.projectName", "careers-crm", check=label_check),
         workspace_id=reader.raw("railway.workspaceId"),
         adopt_project_id=reader.raw("railway.projectId"),
