@@ -12,7 +12,6 @@ Rules every provider follows:
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,6 +25,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from infra.http_api.connection import Connection
 from infra.http_api.errors import ApiNotFoundError, ApiResponseError
 from infra.http_api.transport import RetryPolicy
 from infra.railway.client import (
@@ -66,19 +66,19 @@ class RailwayProvider(ResourceProvider):
 
     def __init__(self, *, endpoint: str = DEFAULT_ENDPOINT, policy: RetryPolicy | None = None):
         super().__init__()
-        self.endpoint = endpoint
+        self.api = Connection(
+            token_key=TOKEN_CONFIG_KEY,
+            token_env=TOKEN_ENV,
+            url_key=ENDPOINT_CONFIG_KEY,
+            base_url=endpoint,
+        )
         self.policy = policy or RetryPolicy()
-        self._token: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
-        token = req.config.get(TOKEN_CONFIG_KEY)
-        self._token = str(token) if token else None
-        if endpoint := req.config.get(ENDPOINT_CONFIG_KEY):
-            self.endpoint = str(endpoint)
+        self.api.configure(req.config)
 
     def client(self) -> RailwayClient:
-        token = self._token or os.environ.get(TOKEN_ENV, "")
-        return RailwayClient(token, endpoint=self.endpoint, policy=self.policy)
+        return RailwayClient(self.api.token, endpoint=self.api.base_url, policy=self.policy)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = _changed(olds, news, self.replace_fields)

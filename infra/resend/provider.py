@@ -10,7 +10,6 @@ deletes the Resend object, since nothing else owns it.
 from __future__ import annotations
 
 import contextlib
-import os
 from typing import Any
 
 from pulumi.dynamic import (
@@ -24,6 +23,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from infra.http_api.connection import Connection
 from infra.http_api.errors import ApiNotFoundError
 from infra.http_api.transport import RetryPolicy
 from infra.resend.client import (
@@ -43,20 +43,19 @@ RECORD_FIELDS = ("record", "name", "type", "ttl", "value", "priority", "status")
 class _ResendProvider(ResourceProvider):
     def __init__(self, *, base_url: str = DEFAULT_BASE_URL, policy: RetryPolicy | None = None):
         super().__init__()
-        self.base_url = base_url
+        self.api = Connection(
+            token_key=TOKEN_CONFIG_KEY,
+            token_env=TOKEN_ENV,
+            url_key=BASE_URL_CONFIG_KEY,
+            base_url=base_url,
+        )
         self.policy = policy or RetryPolicy()
-        self._token: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
-        token = req.config.get(TOKEN_CONFIG_KEY)
-        self._token = str(token) if token else None
-        if base_url := req.config.get(BASE_URL_CONFIG_KEY):
-            self.base_url = str(base_url).rstrip("/")
+        self.api.configure(req.config)
 
     def client(self) -> ResendApiClient:
-        return ResendApiClient(
-            self._token or os.environ.get(TOKEN_ENV, ""), base_url=self.base_url, policy=self.policy
-        )
+        return ResendApiClient(self.api.token, base_url=self.api.base_url, policy=self.policy)
 
     @staticmethod
     def _replace_on(

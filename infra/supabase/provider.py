@@ -14,7 +14,6 @@ an input, never pickled, never in state.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -30,6 +29,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from infra.http_api.connection import Connection
 from infra.http_api.transport import RetryPolicy
 from infra.supabase.client import (
     BASE_URL_CONFIG_KEY,
@@ -65,20 +65,21 @@ class SettingsProvider(ResourceProvider):
         super().__init__()
         self.kind = kind
         self.write_all = write_all
-        self.base_url = base_url
+        self.api = Connection(
+            token_key=TOKEN_CONFIG_KEY,
+            token_env=TOKEN_ENV,
+            url_key=BASE_URL_CONFIG_KEY,
+            base_url=base_url,
+        )
         self.policy = policy or RetryPolicy()
-        self._token: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
-        token = req.config.get(TOKEN_CONFIG_KEY)
-        self._token = str(token) if token else None
-        if base_url := req.config.get(BASE_URL_CONFIG_KEY):
-            self.base_url = str(base_url).rstrip("/")
+        self.api.configure(req.config)
 
     def client(self) -> SupabaseClient:
         return SupabaseClient(
-            self._token or os.environ.get(TOKEN_ENV, ""),
-            base_url=self.base_url,
+            self.api.token,
+            base_url=self.api.base_url,
             policy=self.policy,
         )
 

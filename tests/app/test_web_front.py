@@ -8,13 +8,10 @@ import json
 import os
 import re
 import subprocess
-import threading
 import urllib.parse
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import psycopg
 import pytest
@@ -26,29 +23,16 @@ from tests.app.chromium import Browser
 from tests.app.conftest import app_settings
 from tests.app.identity import ISSUER_PATH, Identity
 from tests.app.serving import serving
+from tests.support.web_front import (
+    FAKE_ANON_KEY,
+    WEB,
+    WebFront,
+    local_headers,
+    vercel_headers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB = ROOT / "app" / "web"
 SCREENSHOT = ROOT / "build" / "app" / "web-front.png"
-FAKE_ANON_KEY = "fake-anon-key-for-tests"
-
-
-def vercel_headers() -> dict[str, str]:
-    config = json.loads((WEB / "vercel.json").read_text())
-    rule = next(r for r in config["headers"] if r["source"] == "/(.*)")
-    return {h["key"]: h["value"] for h in rule["headers"]}
-
-
-def local_csp(csp: str, api: str, auth: str) -> str:
-    """The production CSP with only connect-src pointed at the local servers (and no
-    upgrade-insecure-requests, which only makes sense over https)."""
-    parts = [p.strip() for p in csp.split(";")]
-    out = [
-        f"connect-src 'self' {api} {auth}" if p.startswith("connect-src") else p
-        for p in parts
-        if p != "upgrade-insecure-requests"
-    ]
-    return "; ".join(out)
 
 
 @pytest.fixture
@@ -59,47 +43,13 @@ def web_front(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict
     seed.student(crm_dsn, org, "Charles", "Babbage", "charles@uni.example")
     other = seed.organization(crm_dsn, "Elsewhere")
     seed.student(crm_dsn, other, "Ada", "Hidden", "ada.hidden@elsewhere.example")
-    dist = tmp_path / "dist"
-
-    class Handler(SimpleHTTPRequestHandler):
-        headers_to_add: ClassVar[dict[str, str]] = {}
-
-        def end_headers(self) -> None:
-            for key, value in self.headers_to_add.items():
-                self.send_header(key, value)
-            super().end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    static = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(dist)))
-    web_origin = f"http://127.0.0.1:{static.server_address[1]}"
+    front = WebFront(tmp_path / "dist")
+    web_origin = front.origin
     settings = app_settings(crm_dsn, identity, cors_allow_origins=(web_origin,))
     auth_origin = identity.issuer.removesuffix(ISSUER_PATH)
     with serving(create_app(settings)) as api_url:
-        subprocess.run(
-            ["sh", str(WEB / "build.sh"), str(dist)],
-            check=True,
-            capture_output=True,
-            env={
-                **os.environ,
-                "API_URL": api_url,
-                "SUPABASE_URL": auth_origin,
-                "SUPABASE_ANON_KEY": FAKE_ANON_KEY,
-                "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",  # Cloudflare's test key
-                "TURNSTILE_SCRIPT_URL": f"{web_origin}/turnstile.js",
-            },
-        )
-        (dist / "turnstile.js").write_text(
-            (ROOT / "tests" / "auth" / "turnstile_standin.js").read_text()
-        )
-        headers = vercel_headers()
-        headers["Content-Security-Policy"] = local_csp(
-            headers["Content-Security-Policy"], api_url, auth_origin
-        )
-        Handler.headers_to_add = headers
-        thread = threading.Thread(target=static.serve_forever, daemon=True)
-        thread.start()
+        headers = local_headers(api_url, auth_origin)
+        front.build(api_url=api_url, supabase_url=auth_origin, headers=headers)
         browser = Browser()
         try:
             yield {
@@ -110,8 +60,7 @@ def web_front(tmp_path: Path, crm_dsn: str, identity: Identity) -> Iterator[dict
             }
         finally:
             browser.close()
-            static.shutdown()
-            static.server_close()
+            front.close()
 
 
 def test_sign_in_search_and_add_a_note(web_front: dict[str, Any], identity: Identity) -> None:

@@ -8,15 +8,10 @@ Supabase Auth is a contract-held stand-in here (tests/auth/auth_standin.py says 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import psycopg
 import pytest
@@ -29,11 +24,9 @@ from tests.app.identity import Identity
 from tests.app.serving import serving
 from tests.auth.auth_standin import TURNSTILE_DUMMY_TOKEN, AuthServer, AuthStandIn
 from tests.support.plan import prod_graph
+from tests.support.web_front import FAKE_ANON_KEY, WebFront, local_csp, vercel_headers
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB = ROOT / "app" / "web"
-FAKE_ANON_KEY = "fake-anon-key-for-tests"
-PASS_SITE_KEY = "1x00000000000000000000AA"  # Cloudflare's always-pass test site key
 RESULT = ROOT / "build" / "auth" / "sign-in-journey.json"
 SUPABASE_PROVIDERS = {"google": "google", "github": "github", "linkedin_oidc": "linkedin_oidc"}
 
@@ -44,24 +37,14 @@ def enabled_providers() -> list[str]:
     return sorted(p for p in SUPABASE_PROVIDERS if auth.get(f"external_{p}_enabled") is True)
 
 
-def csp(origins: str) -> str:
+def csp(api_url: str, auth_origin: str) -> str:
     """vercel.json's CSP (which carries app/web/csp-sources.json's Turnstile sources) with
     connect-src pointed at the local servers and no upgrade-insecure-requests over http; the
     widget's test double is served from the front's own origin ('self')."""
-    config = json.loads((WEB / "vercel.json").read_text())
-    rule = next(r for r in config["headers"] if r["source"] == "/(.*)")
-    value = next(h["value"] for h in rule["headers"] if h["key"] == "Content-Security-Policy")
+    value = vercel_headers()["Content-Security-Policy"]
     assert "script-src 'self' https://challenges.cloudflare.com" in value  # prod loads it
     assert "frame-src https://challenges.cloudflare.com" in value
-    out = []
-    for part in (p.strip() for p in value.split(";")):
-        name = part.split(" ", 1)[0]
-        if part == "upgrade-insecure-requests":
-            continue
-        if name == "connect-src":
-            part = f"connect-src 'self' {origins}"
-        out.append(part)
-    return "; ".join(out)
+    return local_csp(value, api_url, auth_origin)
 
 
 @pytest.fixture
@@ -76,21 +59,8 @@ def journey(
     state = AuthStandIn(
         identity, {"advisor@uni.example": advisor.user_id}, access_token_seconds=64
     )  # refreshed 60 s before expiry: after ~4 s
-    dist = tmp_path / "dist"
-
-    class Handler(SimpleHTTPRequestHandler):
-        headers_to_add: ClassVar[dict[str, str]] = {}
-
-        def end_headers(self) -> None:
-            for key, value in self.headers_to_add.items():
-                self.send_header(key, value)
-            super().end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    static = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(dist)))
-    web_origin = f"http://127.0.0.1:{static.server_address[1]}"
+    front = WebFront(tmp_path / "dist")
+    web_origin = front.origin
     with (
         AuthServer(state) as auth,
         serving(
@@ -105,25 +75,12 @@ def journey(
             )
         ) as api_url,
     ):
-        subprocess.run(
-            ["sh", str(WEB / "build.sh"), str(dist)],
-            check=True,
-            capture_output=True,
-            env={
-                **os.environ,
-                "API_URL": api_url,
-                "SUPABASE_URL": auth.origin,
-                "SUPABASE_ANON_KEY": FAKE_ANON_KEY,
-                "TURNSTILE_WIDGET_ID": PASS_SITE_KEY,
-                "TURNSTILE_SCRIPT_URL": f"{web_origin}/turnstile.js",
-                "AUTH_PROVIDERS": ",".join(enabled_providers()),
-            },
+        front.build(
+            api_url=api_url,
+            supabase_url=auth.origin,
+            headers={"Content-Security-Policy": csp(api_url, auth.origin)},
+            providers=enabled_providers(),
         )
-        (dist / "turnstile.js").write_text(
-            (Path(__file__).parent / "turnstile_standin.js").read_text()
-        )
-        Handler.headers_to_add = {"Content-Security-Policy": csp(f"{api_url} {auth.origin}")}
-        threading.Thread(target=static.serve_forever, daemon=True).start()
         browser = Browser()
         try:
             yield {
@@ -137,8 +94,7 @@ def journey(
             }
         finally:
             browser.close()
-            static.shutdown()
-            static.server_close()
+            front.close()
 
 
 def test_magic_link_with_captcha_session_refresh_and_sign_out(journey: dict[str, Any]) -> None:

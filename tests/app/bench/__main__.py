@@ -35,12 +35,13 @@ from app.routes.students import SEARCH_SQL, tsquery
 from app.settings import Settings
 from tests.app.bench.capacity import METRICS_TOKEN, run_capacity
 from tests.app.bench.openloop import Model
-from tests.app.bench.pageload import WebFront, measure_pageload
+from tests.app.bench.pageload import measure_pageload
 from tests.app.bench.profile import profile_api
 from tests.app.bench.seed import Seeded, seed
-from tests.app.identity import Identity, JwksServer
+from tests.app.identity import ISSUER_PATH, Identity, JwksServer
 from tests.support.ports import free_port
 from tests.support.postgres import running_postgres
+from tests.support.web_front import WebFront, local_headers
 
 ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "build" / "bench"
@@ -342,8 +343,9 @@ def run_pageload(
     assert row is not None, "the seed gave the first staff member's organization no students"
     web = WebFront(dist)
     api, base = start_api(dsn, identity, pool, extra_env={"CORS_ALLOW_ORIGINS": web.origin})
+    auth = identity.issuer.removesuffix(ISSUER_PATH)
     try:
-        web.build(base, identity)
+        web.build(api_url=base, supabase_url=auth, headers=local_headers(base, auth))
         result = measure_pageload(
             f"{web.origin}/index.html", identity.token(user, exp=int(time.time()) + 3600), row[0]
         )

@@ -14,21 +14,11 @@ scripts (Page.addScriptToEvaluateOnNewDocument), not by polling from here.
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from tests.app.chromium import Browser
-from tests.app.identity import ISSUER_PATH, Identity
-from tests.app.test_web_front import FAKE_ANON_KEY, local_csp, vercel_headers
 
-ROOT = Path(__file__).resolve().parents[3]
-WEB = ROOT / "app" / "web"
 SLOW_4G = {
     "offline": False,
     "latency": 150 * 3.75,
@@ -62,61 +52,6 @@ MARKS = """
     attributes: true, characterData: true });
 })();
 """
-
-
-class _Static(SimpleHTTPRequestHandler):
-    headers_to_add: ClassVar[dict[str, str]] = {}
-
-    def end_headers(self) -> None:
-        for key, value in self.headers_to_add.items():
-            self.send_header(key, value)
-        super().end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-class WebFront:
-    """dist/ built by app/web/build.sh, served with vercel.json's headers (CSP pointed at the
-    local API and identity server)."""
-
-    def __init__(self, dist: Path) -> None:
-        self.dist = dist
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Static, directory=str(dist)))
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.serving = False
-
-    def build(self, api_url: str, identity: Identity) -> None:
-        auth = identity.issuer.removesuffix(ISSUER_PATH)
-        subprocess.run(
-            ["sh", str(WEB / "build.sh"), str(self.dist)],
-            check=True,
-            capture_output=True,
-            env={
-                **os.environ,
-                "API_URL": api_url,
-                "SUPABASE_URL": auth,
-                "SUPABASE_ANON_KEY": FAKE_ANON_KEY,
-                "TURNSTILE_WIDGET_ID": "1x00000000000000000000AA",  # Cloudflare's test key
-                # Loaded async after the page is ready; no network here, so a local stand-in.
-                "TURNSTILE_SCRIPT_URL": f"{self.origin}/turnstile.js",
-            },
-        )
-        (self.dist / "turnstile.js").write_text(
-            (ROOT / "tests" / "auth" / "turnstile_standin.js").read_text()
-        )
-        headers = vercel_headers()
-        headers["Content-Security-Policy"] = local_csp(
-            headers["Content-Security-Policy"], api_url, auth
-        )
-        _Static.headers_to_add = headers
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.serving = True
-
-    def close(self) -> None:
-        if self.serving:  # shutdown() waits for serve_forever: never call it before
-            self.server.shutdown()
-        self.server.server_close()
 
 
 def _visit(b: Browser, url: str, wait_for: str) -> dict[str, Any]:
