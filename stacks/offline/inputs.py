@@ -29,6 +29,9 @@ class Recorder:
     def __init__(self, root: Path, ignore: Iterable[Path] = ()) -> None:
         self.root = root.resolve()
         self.ignore = tuple(p.resolve() for p in ignore)
+        # As written (not resolved): most opens are installed packages under .venv, skipped
+        # by a string test before paying for resolve() on the audit hook's hot path.
+        self._skip = tuple(os.path.join(os.path.abspath(p), "") for p in ignore)
         self.opened: set[Path] = set()
         self.listed: set[Path] = set()
 
@@ -38,8 +41,10 @@ class Recorder:
     def _inside(self, raw: Any) -> Path | None:
         if not isinstance(raw, (str, bytes, os.PathLike)) or isinstance(raw, int):
             return None
-        path = Path(os.fsdecode(raw))
-        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        text = os.path.abspath(os.fsdecode(raw))
+        if text.startswith(self._skip):
+            return None
+        path = Path(text).resolve()
         if not path.is_relative_to(self.root) or any(path.is_relative_to(i) for i in self.ignore):
             return None
         return path
